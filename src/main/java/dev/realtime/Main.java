@@ -1,0 +1,111 @@
+package dev.realtime;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+
+import io.helidon.config.Config;
+import io.helidon.http.Method;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.cors.CorsFeature;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+
+import dev.realtime.auth.Authenticator;
+import dev.realtime.auth.HandshakeAuthenticator;
+import dev.realtime.auth.TokenService;
+import dev.realtime.config.AppConfig;
+import dev.realtime.config.AuthSettings;
+import dev.realtime.config.CorsSettings;
+import dev.realtime.config.WsSettings;
+import dev.realtime.http.ContractService;
+import dev.realtime.http.LoginHandler;
+import dev.realtime.http.MethodNotAllowed;
+import dev.realtime.http.ProblemDirectHandler;
+import dev.realtime.http.ProblemErrorHandler;
+import dev.realtime.http.SecurityHeaders;
+import dev.realtime.http.UpgradeRequired;
+import dev.realtime.ws.RealtimeListener;
+import dev.realtime.ws.SessionRegistry;
+
+/** Starts the service: HTTP and the WebSocket on one port. */
+public final class Main {
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        Config config = AppConfig.fromEnvironment();
+        WebServer server = WebServer.builder()
+                .update(builder -> setup(builder, config))
+                .build()
+                .start();
+        LOG.log(Level.INFO, "realtime-service up on port " + server.port() + " (HTTP and WebSocket)");
+    }
+
+    /**
+     * All of the service's routing and features; the tests run exactly this.
+     *
+     * @return the registry of open WebSocket sessions
+     */
+    public static SessionRegistry setup(WebServerConfig.Builder server, Config config) {
+        Clock clock = Clock.systemUTC();
+        AuthSettings auth = AuthSettings.from(config.get("app.auth"));
+        CorsSettings cors = CorsSettings.from(config.get("app.cors"));
+        WsSettings ws = WsSettings.from(config.get("app.ws"));
+        warnAboutDefaults(auth, cors);
+
+        TokenService tokens = new TokenService(auth, clock);
+        HandshakeAuthenticator handshake = new HandshakeAuthenticator(tokens);
+        SessionRegistry sessions = new SessionRegistry();
+
+        server.config(config.get("server"))
+                .directHandlers(ProblemDirectHandler.handlers())
+                .addProtocol(WsConfig.builder()
+                                     .origins(cors.allowsAnyOrigin() ? Set.of() : Set.copyOf(cors.allowedOrigins()))
+                                     .maxFrameLength(ws.maxMessageBytes())
+                                     .build())
+                .addFeature(corsFeature(cors))
+                .routing(routing -> routing
+                        .addFeature(new SecurityHeaders())
+                        .error(Throwable.class, new ProblemErrorHandler())
+                        .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens))
+                        .any("/login", MethodNotAllowed.allowing(Method.POST))
+                        .get("/", new UpgradeRequired())
+                        .any("/", MethodNotAllowed.allowing(Method.GET))
+                        .register(new ContractService()))
+                .addRouting(WsRouting.builder()
+                                    .endpoint("/", () -> new RealtimeListener(handshake, sessions, ws.maxMessageBytes(), clock)));
+        return sessions;
+    }
+
+    private static CorsFeature corsFeature(CorsSettings cors) {
+        return CorsFeature.create(builder -> builder
+                .enabled(true)
+                .addDefaults(false)
+                .addPath(path -> path.pathPattern("/*")
+                        .allowOrigins(cors.allowsAnyOrigin() ? Set.of("*") : Set.copyOf(cors.allowedOrigins()))
+                        .allowMethods(Set.of("GET", "POST"))
+                        .allowHeaders(Set.of("Content-Type", "Authorization"))
+                        .maxAge(Duration.ofHours(1))));
+    }
+
+    private static void warnAboutDefaults(AuthSettings auth, CorsSettings cors) {
+        if (auth.defaultSecretActive()) {
+            LOG.log(Level.WARNING, "!!! No JWT_SECRET (app.auth.jwt.secret) configured: tokens are signed with the built-in "
+                    + "DEVELOPMENT key, which is public. Set JWT_SECRET before exposing this service. !!!");
+        }
+        auth.users().stream().filter(AuthSettings.UserAccount::demo).forEach(user ->
+                LOG.log(Level.WARNING, "!!! Demo account '" + user.username() + "' is active with its published password. "
+                        + "Replace app.auth.users before exposing this service. !!!"));
+        if (cors.allowsAnyOrigin()) {
+            LOG.log(Level.WARNING, "CORS_ORIGIN is '*': any web site may call the HTTP API. WebSocket upgrades still "
+                    + "need an Origin equal to the Host (or none).");
+        }
+    }
+}

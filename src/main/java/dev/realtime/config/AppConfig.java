@@ -1,0 +1,77 @@
+package dev.realtime.config;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * Builds the configuration: the tutorial's environment variables ({@code PORT}, {@code CORS_ORIGIN}, ...)
+ * first, then Helidon's usual environment mapping ({@code SERVER_PORT}, {@code APP_WS_MAX_MESSAGE_BYTES}, ...),
+ * system properties, an optional file named by {@code CONFIG_FILE}, and {@code application.yaml} last.
+ */
+public final class AppConfig {
+    /** Short environment variables and the configuration keys they set. */
+    private static final Map<String, String> ALIASES = Map.of(
+            "PORT", "server.port",
+            "HOST", "server.host",
+            "JWT_SECRET", "app.auth.jwt.secret",
+            "JWT_ISSUER", "app.auth.jwt.issuer",
+            "TOKEN_TTL_SECONDS", "app.auth.jwt.ttl-seconds",
+            "WS_MAX_MESSAGE_BYTES", "app.ws.max-message-bytes",
+            "MAX_BODY_BYTES", "server.max-payload-size");
+    /** {@code CORS_ORIGIN} is a comma-separated list, as in the tutorial's {@code .env}. */
+    private static final String CORS_ORIGIN = "CORS_ORIGIN";
+    private static final String CORS_ORIGINS_KEY = "app.cors.allowed-origins";
+    private static final String CONFIG_FILE = "CONFIG_FILE";
+
+    private AppConfig() {
+    }
+
+    public static Config fromEnvironment() {
+        return create(System.getenv());
+    }
+
+    /**
+     * @param env where the short variables are read from (tests pass their own); Helidon's
+     *            own mapping always reads the process environment
+     */
+    public static Config create(Map<String, String> env) {
+        var builder = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.create(aliases(env)))
+                .addSource(ConfigSources.environmentVariables())
+                .addSource(ConfigSources.systemProperties());
+        String file = env.get(CONFIG_FILE);
+        if (file != null && !file.isBlank()) {
+            builder.addSource(ConfigSources.file(Path.of(file)).build());
+        }
+        return builder.addSource(ConfigSources.classpath("application.yaml"))
+                .build();
+    }
+
+    private static Map<String, String> aliases(Map<String, String> env) {
+        Map<String, String> values = new HashMap<>();
+        ALIASES.forEach((variable, key) -> {
+            String value = env.get(variable);
+            if (value != null && !value.isBlank()) {
+                values.put(key, value.trim());
+            }
+        });
+        String origins = env.get(CORS_ORIGIN);
+        if (origins != null && !origins.isBlank()) {
+            var list = Arrays.stream(origins.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .toList();
+            for (int i = 0; i < list.size(); i++) {
+                values.put(CORS_ORIGINS_KEY + "." + i, list.get(i));
+            }
+        }
+        return values;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.realtime.config;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import io.helidon.config.Config;
+
+/**
+ * {@code app.auth}: how tokens are signed and who may log in.
+ *
+ * @param jwtSecret           HMAC-SHA256 key, at least 32 bytes
+ * @param defaultSecretActive true when no key was configured and the built-in development key is used
+ */
+public record AuthSettings(byte[] jwtSecret,
+                           boolean defaultSecretActive,
+                           String issuer,
+                           Duration tokenTtl,
+                           List<UserAccount> users) {
+    /** Used only when no key is configured; its use is logged loudly at start. */
+    private static final String DEVELOPMENT_SECRET = "development-only-signing-key-change-me-0123456789";
+    private static final int MIN_SECRET_BYTES = 32;
+
+    public static AuthSettings from(Config auth) {
+        var configured = auth.get("jwt.secret").asString().filter(s -> !s.isBlank());
+        byte[] secret = configured.orElse(DEVELOPMENT_SECRET).getBytes(StandardCharsets.UTF_8);
+        if (secret.length < MIN_SECRET_BYTES) {
+            throw new IllegalStateException("app.auth.jwt.secret (JWT_SECRET) must be at least "
+                                                    + MIN_SECRET_BYTES + " bytes for HS256, it has " + secret.length);
+        }
+        long ttlSeconds = auth.get("jwt.ttl-seconds").asLong().orElse(3600L);
+        if (ttlSeconds < 1) {
+            throw new IllegalStateException("app.auth.jwt.ttl-seconds (TOKEN_TTL_SECONDS) must be at least 1");
+        }
+        List<UserAccount> users = auth.get("users").asNodeList().orElse(List.of())
+                .stream()
+                .map(UserAccount::from)
+                .toList();
+        return new AuthSettings(secret,
+                                configured.isEmpty(),
+                                auth.get("jwt.issuer").asString().orElse("realtime-service"),
+                                Duration.ofSeconds(ttlSeconds),
+                                users);
+    }
+
+    /**
+     * One entry of {@code app.auth.users}.
+     *
+     * @param passwordHash a bcrypt hash ({@code $2a$}, {@code $2b$} or {@code $2y$}); never a plain password
+     * @param demo         marks the shipped demo account, whose presence is logged loudly at start
+     */
+    public record UserAccount(String username, String passwordHash, List<String> roles, boolean demo) {
+        static UserAccount from(Config user) {
+            String username = user.get("username").asString().get();
+            String hash = user.get("password-hash").asString().get();
+            if (!hash.matches("^\\$2[aby]\\$\\d{2}\\$.{53}$")) {
+                throw new IllegalStateException("app.auth.users[" + username + "].password-hash is not a bcrypt hash");
+            }
+            return new UserAccount(username,
+                                   hash,
+                                   user.get("roles").asList(String.class).orElse(List.of()),
+                                   user.get("demo").asBoolean().orElse(false));
+        }
+    }
+}

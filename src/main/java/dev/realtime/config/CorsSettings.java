@@ -1,0 +1,23 @@
+package dev.realtime.config;
+
+import java.util.List;
+
+import io.helidon.config.Config;
+
+/**
+ * {@code app.cors}: the origins a browser may call us from, for HTTP (CORS) and for the WebSocket
+ * upgrade (the {@code Origin} check). {@code *} allows every origin and is only ever there when configured.
+ */
+public record CorsSettings(List<String> allowedOrigins) {
+    public static CorsSettings from(Config cors) {
+        return new CorsSettings(cors.get("allowed-origins").asList(String.class).orElse(List.of()));
+    }
+
+    public boolean allowsAnyOrigin() {
+        return allowedOrigins.contains("*");
+    }
+
+    public boolean allows(String origin) {
+        return allowsAnyOrigin() || allowedOrigins.contains(origin);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.realtime.http;
+
+import java.nio.charset.StandardCharsets;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.http.WritableHeaders;
+import io.helidon.webserver.http.ServerResponse;
+
+import dev.realtime.contract.ErrorCode;
+import dev.realtime.contract.Json;
+import dev.realtime.contract.Problem;
+
+/** Writes problem documents: the one place an {@link ErrorCode} becomes an HTTP response. */
+public final class Problems {
+    private static final String WWW_AUTHENTICATE_REALM = "Bearer realm=\"realtime-service\"";
+
+    private Problems() {
+    }
+
+    public static void send(ServerResponse res, ErrorCode code, String detail, String instance) {
+        applyHeaders(res.headers(), code);
+        res.status(code.status()).send(body(code, detail, instance));
+    }
+
+    static byte[] body(ErrorCode code, String detail, String instance) {
+        return Json.write(Problem.of(code, detail, instance)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static void applyHeaders(WritableHeaders<?> headers, ErrorCode code) {
+        headers.set(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        headers.set(HeaderNames.CACHE_CONTROL, "no-store");
+        if (code.status() == Status.UNAUTHORIZED_401) {
+            String error = switch (code) {
+                case INVALID_TOKEN, TOKEN_EXPIRED -> ", error=\"invalid_token\"";
+                default -> "";
+            };
+            headers.set(HeaderNames.WWW_AUTHENTICATE, WWW_AUTHENTICATE_REALM + error);
+        }
+    }
+}

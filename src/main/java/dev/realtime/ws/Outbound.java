@@ -1,0 +1,49 @@
+package dev.realtime.ws;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.realtime.contract.ErrorCode;
+
+/** The messages the server sends ({@code ServerMessage} in asyncapi.yaml). */
+public sealed interface Outbound {
+    @JsonProperty
+    String type();
+
+    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt"})
+    record Welcome(String sessionId, String user, List<String> roles, String connectedAt) implements Outbound {
+        public Welcome(ConnectedSession session) {
+            this(session.id(), session.user(), session.identity().roles(), session.connectedAt().toString());
+        }
+
+        @Override
+        public String type() {
+            return "welcome";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "id", "payload"})
+    record Echo(String id, JsonNode payload) implements Outbound {
+        @Override
+        public String type() {
+            return "echo";
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"type", "code", "message", "id"})
+    record Error(String code, String message, String id) implements Outbound {
+        public Error(ErrorCode code, String message, String id) {
+            this(code.wireName(), message, id);
+        }
+
+        @Override
+        public String type() {
+            return "error";
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.realtime.support;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.helidon.webserver.WebServer;
+
+import dev.realtime.Main;
+import dev.realtime.config.AppConfig;
+import dev.realtime.ws.SessionRegistry;
+
+/**
+ * The real service (exactly {@link Main#setup}'s routing) on a free port, configured through the
+ * same environment variables a user sets.
+ */
+public final class TestServer implements AutoCloseable {
+    /** The secret the test servers sign with; {@link Tokens} signs with it too. */
+    public static final String SECRET = "test-signing-key-0123456789abcdef-0123456789";
+    public static final String ALLOWED_ORIGIN = "http://app.example.test";
+
+    private final WebServer server;
+    private final SessionRegistry sessions;
+
+    private TestServer(Map<String, String> env) {
+        var config = AppConfig.create(env);
+        SessionRegistry[] registry = new SessionRegistry[1];
+        this.server = WebServer.builder()
+                .update(builder -> registry[0] = Main.setup(builder, config))
+                .port(0)
+                .host("127.0.0.1")
+                .build()
+                .start();
+        this.sessions = registry[0];
+    }
+
+    /** The service with the test users (demo, alice, bob; see test-users.yaml) and {@link #ALLOWED_ORIGIN}. */
+    public static TestServer start() {
+        return start(Map.of());
+    }
+
+    /** As {@link #start()}, with extra or replaced environment variables. */
+    public static TestServer start(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("JWT_SECRET", SECRET);
+        env.put("CORS_ORIGIN", ALLOWED_ORIGIN);
+        env.put("CONFIG_FILE", "src/test/resources/test-users.yaml");
+        env.putAll(overrides);
+        return new TestServer(env);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public URI http(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    public URI ws(String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.realtime.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A real WebSocket client (the JDK's). Every message it receives is checked against asyncapi.yaml
+ * before a test sees it; every close code against the documented ones.
+ */
+public final class WsClient implements AutoCloseable {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** Messages, or the AssertionError of one that broke the contract (thrown to the test by next()). */
+    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private WsClient(URI uri, Map<String, String> headers) {
+        var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+        headers.forEach(builder::header);
+        this.socket = builder.buildAsync(uri, new Listener()).join();
+    }
+
+    public static WsClient connect(URI uri) {
+        return new WsClient(uri, Map.of());
+    }
+
+    public static WsClient connect(URI uri, Map<String, String> headers) {
+        return new WsClient(uri, headers);
+    }
+
+    /** The next message, already validated against the contract. */
+    public JsonNode next() {
+        try {
+            Object item = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (item == null) {
+                fail("No message within " + WAIT + (closeCode.isDone() ? "; connection closed" : ""));
+            }
+            if (item instanceof AssertionError violation) {
+                throw violation;
+            }
+            return (JsonNode) item;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The next message, which must be of this type. */
+    public JsonNode next(String type) {
+        JsonNode message = next();
+        assertEquals(type, message.path("type").asText(), "message type; message: " + message);
+        return message;
+    }
+
+    /** Sends a message the contract allows clients to send. */
+    public WsClient send(String json) {
+        Contract.assertClientMessage(json);
+        return sendRaw(json);
+    }
+
+    /** Sends any text, valid or not. */
+    public WsClient sendRaw(String text) {
+        socket.sendText(text, true).join();
+        return this;
+    }
+
+    public WsClient sendFragments(String... parts) {
+        for (int i = 0; i < parts.length; i++) {
+            socket.sendText(parts[i], i == parts.length - 1).join();
+        }
+        return this;
+    }
+
+    public WsClient sendBinary(byte[] bytes) {
+        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        return this;
+    }
+
+    /** Waits for the server to close the connection; the code must be a documented one. */
+    public int awaitClose() {
+        int code = closeCode.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+        Contract.assertDocumentedCloseCode(code);
+        return code;
+    }
+
+    public boolean isClosed() {
+        return closeCode.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(t -> null);
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                try {
+                    received.add(Contract.assertServerMessage(text));
+                } catch (AssertionError violation) {
+                    received.add(violation);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+            received.add(new AssertionError("The server sent a binary frame; the contract has none"));
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeCode.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket webSocket, Throwable error) {
+            closeCode.completeExceptionally(error);
+        }
+    }
+}
