@@ -28,6 +28,8 @@ import dev.realtime.http.ProblemDirectHandler;
 import dev.realtime.http.ProblemErrorHandler;
 import dev.realtime.http.SecurityHeaders;
 import dev.realtime.http.UpgradeRequired;
+import dev.realtime.ws.DrainOnShutdown;
+import dev.realtime.ws.Keepalive;
 import dev.realtime.ws.RealtimeListener;
 import dev.realtime.ws.SessionRegistry;
 
@@ -41,10 +43,13 @@ public final class Main {
     public static void main(String[] args) {
         LogConfig.configureRuntime();
         Config config = AppConfig.fromEnvironment();
+        SessionRegistry[] sessions = new SessionRegistry[1];
         WebServer server = WebServer.builder()
-                .update(builder -> setup(builder, config))
+                .update(builder -> sessions[0] = setup(builder, config))
                 .build()
                 .start();
+        io.helidon.Main.addShutdownHandler(
+                new DrainOnShutdown(sessions[0], WsSettings.from(config.get("app.ws")).drainTimeout()));
         LOG.log(Level.INFO, "realtime-service up on port " + server.port() + " (HTTP and WebSocket)");
     }
 
@@ -73,6 +78,7 @@ public final class Main {
                 .addFeature(corsFeature(cors))
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
+                        .addFeature(new Keepalive(sessions, ws.pingInterval()))
                         .error(Throwable.class, new ProblemErrorHandler())
                         .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens))
                         .any("/login", MethodNotAllowed.allowing(Method.POST))

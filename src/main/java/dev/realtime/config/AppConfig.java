@@ -15,14 +15,16 @@ import io.helidon.config.ConfigSources;
  */
 public final class AppConfig {
     /** Short environment variables and the configuration keys they set. */
-    private static final Map<String, String> ALIASES = Map.of(
-            "PORT", "server.port",
-            "HOST", "server.host",
-            "JWT_SECRET", "app.auth.jwt.secret",
-            "JWT_ISSUER", "app.auth.jwt.issuer",
-            "TOKEN_TTL_SECONDS", "app.auth.jwt.ttl-seconds",
-            "WS_MAX_MESSAGE_BYTES", "app.ws.max-message-bytes",
-            "MAX_BODY_BYTES", "server.max-payload-size");
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            Map.entry("PORT", "server.port"),
+            Map.entry("HOST", "server.host"),
+            Map.entry("JWT_SECRET", "app.auth.jwt.secret"),
+            Map.entry("JWT_ISSUER", "app.auth.jwt.issuer"),
+            Map.entry("TOKEN_TTL_SECONDS", "app.auth.jwt.ttl-seconds"),
+            Map.entry("WS_MAX_MESSAGE_BYTES", "app.ws.max-message-bytes"),
+            Map.entry("WS_PING_INTERVAL_SECONDS", "app.ws.ping-interval-seconds"),
+            Map.entry("WS_DRAIN_TIMEOUT_SECONDS", "app.ws.drain-timeout-seconds"),
+            Map.entry("MAX_BODY_BYTES", "server.max-payload-size"));
     /** {@code CORS_ORIGIN} is a comma-separated list, as in the tutorial's {@code .env}. */
     private static final String CORS_ORIGIN = "CORS_ORIGIN";
     private static final String CORS_ORIGINS_KEY = "app.cors.allowed-origins";

@@ -1,5 +1,7 @@
 package dev.realtime.config;
 
+import java.time.Duration;
+
 import io.helidon.config.Config;
 
 /**
@@ -7,13 +9,20 @@ import io.helidon.config.Config;
  *
  * @param maxMessageBytes largest message (all fragments together) a client may send; over it the
  *                        connection is closed with 1009
+ * @param pingInterval    how often idle peers are pinged; one that has not answered the previous ping is dropped
+ * @param drainTimeout    on shutdown, how long clients get to answer the 1001 close
  */
-public record WsSettings(int maxMessageBytes) {
+public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration drainTimeout) {
     public static WsSettings from(Config ws) {
         int max = ws.get("max-message-bytes").asInt().orElse(65536);
         if (max < 1) {
             throw new IllegalStateException("app.ws.max-message-bytes (WS_MAX_MESSAGE_BYTES) must be positive");
         }
-        return new WsSettings(max);
+        long ping = ws.get("ping-interval-seconds").asLong().orElse(30L);
+        long drain = ws.get("drain-timeout-seconds").asLong().orElse(5L);
+        if (ping < 1 || drain < 0) {
+            throw new IllegalStateException("app.ws.ping-interval-seconds must be >= 1 and drain-timeout-seconds >= 0");
+        }
+        return new WsSettings(max, Duration.ofSeconds(ping), Duration.ofSeconds(drain));
     }
 }

@@ -52,6 +52,10 @@ public final class RealtimeListener implements WsListener {
     @Override
     public void onOpen(WsSession socket) {
         session = new ConnectedSession(UUID.randomUUID().toString(), identity, clock.instant(), socket);
+        if (registry.isDraining()) {
+            socket.close(WsCloseCodes.GOING_AWAY, "Server shutting down");
+            return;
+        }
         registry.add(session);
         LOG.log(Level.INFO, "WebSocket open: session {0}, user {1}", session.id(), session.user());
         send(new Outbound.Welcome(session));
@@ -59,6 +63,7 @@ public final class RealtimeListener implements WsListener {
 
     @Override
     public void onMessage(WsSession socket, String text, boolean last) {
+        session.markAlive();
         fragmentBytes += utf8Length(text);
         if (fragmentBytes > maxMessageBytes) {
             fragments.setLength(0);
@@ -83,7 +88,13 @@ public final class RealtimeListener implements WsListener {
 
     @Override
     public void onPing(WsSession socket, BufferData buffer) {
+        session.markAlive();
         socket.pong(buffer);
+    }
+
+    @Override
+    public void onPong(WsSession socket, BufferData buffer) {
+        session.markAlive();
     }
 
     @Override

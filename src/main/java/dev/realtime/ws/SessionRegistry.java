@@ -1,15 +1,23 @@
 package dev.realtime.ws;
 
+import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.helidon.websocket.WsCloseCodes;
 
 /**
  * Who is connected: user → that user's open sessions (the tutorial's "who is who").
  * Thread-safe; a user with no sessions left disappears.
  */
 public final class SessionRegistry {
+    private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
+
     private final Map<String, Map<String, ConnectedSession>> byUser = new ConcurrentHashMap<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     public void add(ConnectedSession session) {
         byUser.computeIfAbsent(session.user(), u -> new ConcurrentHashMap<>()).put(session.id(), session);
@@ -33,5 +41,41 @@ public final class SessionRegistry {
 
     public int size() {
         return byUser.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** True once {@link #drain} started: new connections are told to go away at once. */
+    public boolean isDraining() {
+        return draining.get();
+    }
+
+    /**
+     * Graceful stop: closes every session with 1001 (Going Away) and waits, at most {@code timeout},
+     * for the clients to answer the close (each answer removes its session).
+     *
+     * @return the number of sessions still open when the wait ended
+     */
+    public int drain(Duration timeout) {
+        draining.set(true);
+        List<ConnectedSession> open = all();
+        LOG.log(Level.INFO, "Draining: closing " + open.size() + " WebSocket session(s) with 1001");
+        for (ConnectedSession session : open) {
+            try {
+                session.socket().close(WsCloseCodes.GOING_AWAY, "Server shutting down");
+            } catch (RuntimeException e) {
+                remove(session);
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = size();
+        LOG.log(left == 0 ? Level.INFO : Level.WARNING, "Drained; " + left + " session(s) did not answer the close in time");
+        return left;
     }
 }

@@ -37,23 +37,50 @@ public final class RawHttp {
 
     public static Response exchange(int port, String method, String path, Map<String, String> headers, byte[] body) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            var request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-            if (!headers.containsKey("Host")) {
-                request.append("Host: 127.0.0.1:").append(port).append("\r\n");
-            }
-            headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
-            request.append("\r\n");
-            var out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
-            if (body != null) {
-                out.write(body);
-            }
-            out.flush();
+            write(socket, port, method, path, headers, body);
             return read(socket.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A WebSocket peer that completes the handshake and then does nothing at all: never reads,
+     * never answers a ping. The caller closes (or abandons) the socket.
+     */
+    public static Socket silentWebSocket(int port, String pathAndQuery) {
+        try {
+            Socket socket = new Socket("127.0.0.1", port);
+            write(socket, port, "GET", pathAndQuery, Map.of("Connection", "Upgrade",
+                                                            "Upgrade", "websocket",
+                                                            "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+                                                            "Sec-WebSocket-Version", "13"), null);
+            Response response = read(socket.getInputStream());
+            if (response.status() != 101) {
+                socket.close();
+                throw new IllegalStateException("Upgrade refused: " + response.status() + " " + response.body());
+            }
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void write(Socket socket, int port, String method, String path, Map<String, String> headers, byte[] body)
+            throws IOException {
+        socket.setSoTimeout(10_000);
+        var request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+        if (!headers.containsKey("Host")) {
+            request.append("Host: 127.0.0.1:").append(port).append("\r\n");
+        }
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        request.append("\r\n");
+        var out = socket.getOutputStream();
+        out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) {
+            out.write(body);
+        }
+        out.flush();
     }
 
     private static Response read(InputStream in) throws IOException {

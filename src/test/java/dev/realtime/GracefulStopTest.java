@@ -1,0 +1,60 @@
+package dev.realtime;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.support.Http;
+import dev.realtime.support.TestServer;
+import dev.realtime.support.WsClient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Stopping tells every connected client to go away (1001) and waits, boundedly, for them. */
+class GracefulStopTest {
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(Map.of("WS_DRAIN_TIMEOUT_SECONDS", "5"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void drainingClosesEverySessionWith1001AndEmptiesTheRegistry() {
+        String alice = Http.login(server, "alice", "alice-password");
+        String bob = Http.login(server, "bob", "bob-password");
+        try (WsClient a1 = WsClient.connect(server.ws("/?token=" + alice));
+             WsClient a2 = WsClient.connect(server.ws("/?token=" + alice));
+             WsClient b = WsClient.connect(server.ws("/?token=" + bob))) {
+            a1.next("welcome");
+            a2.next("welcome");
+            b.next("welcome");
+
+            int left = server.sessions().drain(Duration.ofSeconds(5));
+
+            assertEquals(0, left);
+            assertEquals(1001, a1.awaitClose());
+            assertEquals(1001, a2.awaitClose());
+            assertEquals(1001, b.awaitClose());
+            assertEquals(0, server.sessions().size());
+        }
+    }
+
+    @Test
+    void aClientConnectingWhileDrainingIsToldToGoAwayAtOnce() {
+        String alice = Http.login(server, "alice", "alice-password");
+        server.sessions().drain(Duration.ZERO);
+        try (WsClient late = WsClient.connect(server.ws("/?token=" + alice))) {
+            assertEquals(1001, late.awaitClose());
+            assertEquals(0, server.sessions().size());
+        }
+    }
+}

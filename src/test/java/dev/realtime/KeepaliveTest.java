@@ -1,0 +1,96 @@
+package dev.realtime;
+
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.realtime.support.Http;
+import dev.realtime.support.RawHttp;
+import dev.realtime.support.TestServer;
+import dev.realtime.support.WsClient;
+import dev.realtime.ws.ConnectedSession;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The server pings; peers that vanish or stop answering leave the registry within two intervals. */
+class KeepaliveTest {
+    private static TestServer server;
+    private static String token;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of("WS_PING_INTERVAL_SECONDS", "1"));
+        token = Http.login(server, "alice", "alice-password");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void aPeerThatAnswersPingsStaysConnected() throws Exception {
+        try (WsClient client = WsClient.connect(server.ws("/?token=" + token))) {
+            String id = client.next("welcome").get("sessionId").asText();
+            Thread.sleep(3_500);
+            assertFalse(client.isClosed());
+            assertTrue(server.sessions().all().stream().anyMatch(s -> s.id().equals(id)));
+            client.send("{\"type\":\"echo\",\"id\":\"still-here\",\"payload\":1}");
+            assertEquals("still-here", client.next("echo").get("id").asText());
+        }
+    }
+
+    @Test
+    void aPeerThatVanishesWithoutACloseFrameIsDropped() throws Exception {
+        var before = sessionIds();
+        Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + token);
+        String id = awaitNewSession(before);
+        socket.close();
+        awaitTrue(() -> server.sessions().all().stream().noneMatch(s -> s.id().equals(id)), Duration.ofSeconds(5),
+                  "vanished session " + id + " still registered");
+    }
+
+    @Test
+    void aPeerThatNeverAnswersPingsIsDropped() throws Exception {
+        var before = sessionIds();
+        try (Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + token)) {
+            String id = awaitNewSession(before);
+            awaitTrue(() -> server.sessions().all().stream().noneMatch(s -> s.id().equals(id)), Duration.ofSeconds(5),
+                      "silent session " + id + " still registered");
+        }
+    }
+
+    private static Set<String> sessionIds() {
+        return server.sessions().all().stream().map(ConnectedSession::id).collect(Collectors.toSet());
+    }
+
+    private static String awaitNewSession(Set<String> before) throws InterruptedException {
+        awaitTrue(() -> !newIds(before).isEmpty(), Duration.ofSeconds(5), "no new session");
+        return newIds(before).iterator().next();
+    }
+
+    private static Set<String> newIds(Set<String> before) {
+        Set<String> now = sessionIds();
+        now.removeAll(before);
+        return now;
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String message) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(message);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
