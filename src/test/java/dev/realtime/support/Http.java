@@ -38,7 +38,7 @@ public final class Http {
     }
 
     /** Logs in through {@code POST /login} (checked against the contract) and returns the token. */
-    public static String login(TestServer server, String username, String password) {
+    public static String login(ServiceUnderTest server, String username, String password) {
         var response = postJson(server.http("/login"),
                                 "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}");
         assertEquals(200, response.statusCode(), response.body());

@@ -1,6 +1,5 @@
 package dev.realtime.support;
 
-import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -14,7 +13,7 @@ import dev.realtime.ws.SessionRegistry;
  * The real service (exactly {@link Main#setup}'s routing) on a free port, configured through the
  * same environment variables a user sets.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements ServiceUnderTest, AutoCloseable {
     /** The secret the test servers sign with; {@link Tokens} signs with it too. */
     public static final String SECRET = "test-signing-key-0123456789abcdef-0123456789";
     public static final String ALLOWED_ORIGIN = "http://app.example.test";
@@ -49,16 +48,14 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(env);
     }
 
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
     public int port() {
         return server.port();
-    }
-
-    public URI http(String path) {
-        return URI.create("http://127.0.0.1:" + port() + path);
-    }
-
-    public URI ws(String pathAndQuery) {
-        return URI.create("ws://127.0.0.1:" + port() + pathAndQuery);
     }
 
     public SessionRegistry sessions() {

@@ -1,0 +1,65 @@
+package dev.realtime.support;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
+
+/**
+ * The image built from this repository's Dockerfile (by the build, before the container tests;
+ * the same image docker-compose.yml runs), started with the test users and signing key.
+ */
+public final class ImageUnderTest implements ServiceUnderTest, AutoCloseable {
+    public static final String IMAGE = System.getProperty("it.image", "realtime-service:local");
+    private static final int PORT = 3000;
+
+    private static ImageUnderTest shared;
+
+    private final GenericContainer<?> container;
+
+    private ImageUnderTest() {
+        container = new GenericContainer<>(IMAGE)
+                .withExposedPorts(PORT)
+                .withEnv(Map.of("JWT_SECRET", TestServer.SECRET,
+                                "CORS_ORIGIN", TestServer.ALLOWED_ORIGIN,
+                                "CONFIG_FILE", "/config/test-users.yaml"))
+                .withClasspathResourceMapping("test-users.yaml", "/config/test-users.yaml",
+                                              org.testcontainers.containers.BindMode.READ_ONLY)
+                .waitingFor(Wait.forHttp("/observe/health/ready").forStatusCode(204)
+                                    .withStartupTimeout(Duration.ofSeconds(60)));
+        container.start();
+    }
+
+    /** A fresh container, for tests that stop it. */
+    public static ImageUnderTest startNew() {
+        return new ImageUnderTest();
+    }
+
+    /** One container shared by the read-only test classes (started once per test JVM). */
+    public static synchronized ImageUnderTest shared() {
+        if (shared == null) {
+            shared = new ImageUnderTest();
+        }
+        return shared;
+    }
+
+    public GenericContainer<?> container() {
+        return container;
+    }
+
+    @Override
+    public String host() {
+        return container.getHost();
+    }
+
+    @Override
+    public int port() {
+        return container.getMappedPort(PORT);
+    }
+
+    @Override
+    public void close() {
+        container.stop();
+    }
+}
