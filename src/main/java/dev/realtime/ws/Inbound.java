@@ -61,8 +61,16 @@ public sealed interface Inbound {
         return new EchoRequest(id.asText(), node.get("payload"));
     }
 
+    /**
+     * {@code MessageId}: a string of 1 to 128 characters. JSON Schema's {@code maxLength} counts
+     * characters (code points), not Java's UTF-16 units, so an emoji counts once, not twice.
+     */
     private static boolean validId(JsonNode id) {
-        return id != null && id.isTextual() && !id.asText().isEmpty() && id.asText().length() <= MAX_ID_LENGTH;
+        if (id == null || !id.isTextual() || id.asText().isEmpty()) {
+            return false;
+        }
+        String text = id.asText();
+        return text.codePointCount(0, text.length()) <= MAX_ID_LENGTH;
     }
 
     private static ApiException invalid(String detail) {

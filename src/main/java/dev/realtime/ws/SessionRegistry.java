@@ -2,6 +2,7 @@ package dev.realtime.ws;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,12 @@ import io.helidon.websocket.WsCloseCodes;
 /**
  * Who is connected: user → that user's open sessions (the tutorial's "who is who").
  * Thread-safe; a user with no sessions left disappears.
+ * <p>
+ * Sessions are removed by the listener when a connection closes normally, but Helidon gives the
+ * listener no callback when a connection just ends (no close frame) or when Helidon closes it
+ * itself (1009 for an over-long frame). So every answer checks each session's connection
+ * ({@link ConnectedSession#isOpen()}) and forgets the closed ones, and {@link Keepalive} catches
+ * peers whose connection looks open but no longer answers.
  */
 public final class SessionRegistry {
     private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
@@ -32,15 +39,30 @@ public final class SessionRegistry {
 
     public List<ConnectedSession> sessionsOf(String user) {
         var sessions = byUser.get(user);
-        return sessions == null ? List.of() : List.copyOf(sessions.values());
+        return sessions == null ? List.of() : removeClosed(List.copyOf(sessions.values()));
     }
 
     public List<ConnectedSession> all() {
-        return byUser.values().stream().flatMap(s -> s.values().stream()).toList();
+        return removeClosed(byUser.values().stream().flatMap(s -> s.values().stream()).toList());
     }
 
     public int size() {
-        return byUser.values().stream().mapToInt(Map::size).sum();
+        return all().size();
+    }
+
+    /** @return the open ones among {@code sessions}; the others are removed from the registry */
+    private List<ConnectedSession> removeClosed(List<ConnectedSession> sessions) {
+        List<ConnectedSession> open = new ArrayList<>(sessions.size());
+        for (ConnectedSession session : sessions) {
+            if (session.isOpen()) {
+                open.add(session);
+            } else {
+                remove(session);
+                LOG.log(Level.INFO, "WebSocket gone without a close handshake: session {0}, user {1}",
+                        session.id(), session.user());
+            }
+        }
+        return List.copyOf(open);
     }
 
     /** True once {@link #drain} started: new connections are told to go away at once. */

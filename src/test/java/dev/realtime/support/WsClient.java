@@ -102,6 +102,22 @@ public final class WsClient implements AutoCloseable {
         return closeCode.isDone();
     }
 
+    /**
+     * The client's side of a normal closing handshake: sends close 1000 and waits for the server's
+     * close in reply (a documented code), then releases the connection.
+     */
+    public int closeNormally() {
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+        int code = awaitClose();
+        socket.abort();
+        return code;
+    }
+
+    /** Drops the TCP connection without a close frame, as a client that crashes or loses its network does. */
+    public void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {

@@ -1,0 +1,240 @@
+package dev.realtime;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.realtime.support.Await;
+import dev.realtime.support.Contract;
+import dev.realtime.support.TestServer;
+import dev.realtime.support.WsClient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What the server does with input it cannot act on (asyncapi.yaml {@code sendError}, {@code x-close-codes}):
+ * a bad message gets an {@code error} and the connection stays open; only frame-level problems close it,
+ * with the documented code, and a closed connection leaves the session registry.
+ */
+class MessageErrorsTest {
+    private static final int SMALL_LIMIT = 1024;
+    private static final AtomicInteger PROBES = new AtomicInteger();
+    private static TestServer server;
+    /** The same service with {@code WS_MAX_MESSAGE_BYTES=1024}, so that limits are cheap to reach. */
+    private static TestServer small;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        small = TestServer.start(Map.of("WS_MAX_MESSAGE_BYTES", String.valueOf(SMALL_LIMIT)));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        small.close();
+    }
+
+    // --- message-level errors: an error message, and the connection stays open ---
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+            "not json",
+            "{",
+            "{\"type\":\"echo\",}",
+            "{'type':'echo','id':'a','payload':1}",
+            "/* comment */ {\"type\":\"echo\",\"id\":\"a\",\"payload\":1}",
+            "{\"type\":\"echo\",\"id\":\"a\",\"payload\":1} trailing",
+            "{\"type\":\"echo\",\"id\":\"a\",\"payload\":1}{}",
+            "{\"type\":\"echo\",\"id\":\"a\",\"payload\":NaN}",
+    })
+    void textThatIsNotJsonIsMalformedJson(String text) {
+        assertErrorAndStillOpen(text, "malformed_json", null);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @ValueSource(strings = {"", " ", "\n\t "})
+    void anEmptyOrBlankTextMessageIsMalformedJson(String text) {
+        assertErrorAndStillOpen(text, "malformed_json", null);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[]", "\"x\"", "42", "true", "null", "[{\"type\":\"echo\",\"id\":\"a\",\"payload\":1}]"})
+    void jsonThatIsNotAnObjectIsValidationFailed(String text) {
+        assertErrorAndStillOpen(text, "validation_failed", null);
+    }
+
+    @Test
+    void anObjectWithoutTypeIsValidationFailed() {
+        assertErrorAndStillOpen("{}", "validation_failed", null);
+        assertErrorAndStillOpen("{\"id\":\"no-type\",\"payload\":1}", "validation_failed", "no-type");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"1", "null", "true", "[\"echo\"]", "{\"name\":\"echo\"}"})
+    void aTypeThatIsNotAStringIsValidationFailedAndCarriesTheId(String type) {
+        assertErrorAndStillOpen("{\"type\":" + type + ",\"id\":\"t-1\",\"payload\":1}", "validation_failed", "t-1");
+    }
+
+    @Test
+    void anUnknownTypeIsUnknownTypeAndCarriesTheIdWhenItIsValid() {
+        assertErrorAndStillOpen("{\"type\":\"chat\",\"id\":\"u-1\",\"payload\":1}", "unknown_type", "u-1");
+        assertErrorAndStillOpen("{\"type\":\"ECHO\",\"id\":\"u-2\",\"payload\":1}", "unknown_type", "u-2");
+        assertErrorAndStillOpen("{\"type\":\"\",\"id\":\"u-3\"}", "unknown_type", "u-3");
+        assertErrorAndStillOpen("{\"type\":\"chat\"}", "unknown_type", null);
+        assertErrorAndStillOpen("{\"type\":\"chat\",\"id\":7}", "unknown_type", null);
+        assertErrorAndStillOpen("{\"type\":\"chat\",\"id\":\"" + "x".repeat(129) + "\"}", "unknown_type", null);
+    }
+
+    @Test
+    void anEchoWithoutIdIsValidationFailed() {
+        assertErrorAndStillOpen("{\"type\":\"echo\",\"payload\":1}", "validation_failed", null);
+    }
+
+    @ParameterizedTest(name = "id {0}")
+    @ValueSource(strings = {"1", "1.5", "null", "true", "[\"a\"]", "{\"id\":\"a\"}", "\"\""})
+    void anEchoWhoseIdIsNotANonEmptyStringIsValidationFailedWithoutId(String id) {
+        assertErrorAndStillOpen("{\"type\":\"echo\",\"id\":" + id + ",\"payload\":1}", "validation_failed", null);
+    }
+
+    @Test
+    void anEchoWithAnIdOf129CharactersIsValidationFailedWithoutId() {
+        assertErrorAndStillOpen("{\"type\":\"echo\",\"id\":\"" + "x".repeat(129) + "\",\"payload\":1}", "validation_failed", null);
+        assertErrorAndStillOpen("{\"type\":\"echo\",\"id\":\"" + "😀".repeat(129) + "\",\"payload\":1}", "validation_failed", null);
+    }
+
+    @Test
+    void anEchoWithoutPayloadIsValidationFailedAndCarriesTheId() {
+        assertErrorAndStillOpen("{\"type\":\"echo\",\"id\":\"no-payload\"}", "validation_failed", "no-payload");
+    }
+
+    @Test
+    void anEchoWithAnExtraMemberIsValidationFailedAndCarriesTheId() {
+        assertErrorAndStillOpen("{\"type\":\"echo\",\"id\":\"extra\",\"payload\":1,\"more\":2}", "validation_failed", "extra");
+        assertErrorAndStillOpen("{\"type\":\"echo\",\"id\":\"extra-null\",\"payload\":1,\"more\":null}", "validation_failed", "extra-null");
+    }
+
+    @Test
+    void manyBadMessagesInARowAreEachAnsweredAndTheConnectionStaysOpen() {
+        try (WsClient client = open(server)) {
+            for (int i = 0; i < 20; i++) {
+                client.sendRaw(i % 2 == 0 ? "nope " + i : "{\"type\":\"chat\",\"id\":\"bad-" + i + "\"}");
+                JsonNode error = client.next("error");
+                assertEquals(i % 2 == 0 ? "malformed_json" : "unknown_type", error.get("code").asText());
+            }
+            assertStillOpen(client);
+        }
+    }
+
+    // --- frame-level errors: the connection is closed with the documented code, and the session is gone ---
+
+    @Test
+    void aBinaryFrameClosesWith1003AndTheSessionIsGone() {
+        try (WsClient client = WsClient.connect(server.ws("/?token=" + token(server)))) {
+            String sessionId = client.next("welcome").get("sessionId").asText();
+            client.sendBinary("{\"type\":\"echo\",\"id\":\"b\",\"payload\":1}".getBytes(StandardCharsets.UTF_8));
+            assertEquals(1003, client.awaitClose());
+            awaitSessionGone(server, sessionId);
+        }
+    }
+
+    @Test
+    void aSingleFrameOverTheLimitClosesWith1009AndTheSessionIsGone() {
+        try (WsClient client = WsClient.connect(small.ws("/?token=" + token(small)))) {
+            String sessionId = client.next("welcome").get("sessionId").asText();
+            String message = EchoTest.echoOfExactly(SMALL_LIMIT + 1, "too-big");
+            client.send(message);
+            assertEquals(1009, client.awaitClose());
+            awaitSessionGone(small, sessionId);
+        }
+    }
+
+    @Test
+    void aFragmentedMessageOverTheLimitClosesWith1009EvenThoughEachFragmentIsUnderIt() {
+        try (WsClient client = WsClient.connect(small.ws("/?token=" + token(small)))) {
+            String sessionId = client.next("welcome").get("sessionId").asText();
+            String message = EchoTest.echoOfExactly(1200, "too-big-in-parts");
+            Contract.assertClientMessage(message);
+            String[] parts = thirds(message);
+            for (String part : parts) {
+                assertTrue(part.getBytes(StandardCharsets.UTF_8).length < SMALL_LIMIT);
+            }
+            // The first two fragments together are under the limit; the third takes the message over it.
+            assertTrue((parts[0] + parts[1]).getBytes(StandardCharsets.UTF_8).length <= SMALL_LIMIT);
+            client.sendFragments(parts);
+            assertEquals(1009, client.awaitClose());
+            awaitSessionGone(small, sessionId);
+        }
+    }
+
+    @Test
+    void aFragmentedMessageOfExactlyTheLimitIsAnswered() {
+        try (WsClient client = open(small)) {
+            String message = EchoTest.echoOfExactly(SMALL_LIMIT, "limit-in-parts");
+            client.sendFragments(thirds(message));
+            assertEquals("limit-in-parts", client.next("echo").get("id").asText());
+            assertStillOpen(client);
+        }
+    }
+
+    // --- helpers ---
+
+    private static void assertErrorAndStillOpen(String text, String code, String expectedId) {
+        try (WsClient client = open(server)) {
+            client.sendRaw(text);
+            JsonNode error = client.next("error");
+            assertEquals(code, error.get("code").asText(), "error for " + text + ": " + error);
+            if (expectedId == null) {
+                assertFalse(error.has("id"), "no usable id was sent, yet the error carries one: " + error);
+            } else {
+                assertEquals(expectedId, error.path("id").asText(), "the error must quote the message's id: " + error);
+            }
+            assertStillOpen(client);
+        }
+    }
+
+    /** Proof that the connection is still usable: an echo is answered. */
+    private static void assertStillOpen(WsClient client) {
+        String id = "alive-" + PROBES.incrementAndGet();
+        client.send("{\"type\":\"echo\",\"id\":\"" + id + "\",\"payload\":\"still here\"}");
+        JsonNode reply = client.next("echo");
+        assertEquals(id, reply.get("id").asText());
+        assertFalse(client.isClosed());
+    }
+
+    private static WsClient open(TestServer target) {
+        WsClient client = WsClient.connect(target.ws("/?token=" + token(target)));
+        client.next("welcome");
+        return client;
+    }
+
+    private static String token(TestServer target) {
+        return dev.realtime.support.Http.login(target, "alice", "alice-password");
+    }
+
+    private static void awaitSessionGone(TestServer target, String sessionId) {
+        Await.until(() -> target.sessions().all().stream().noneMatch(s -> s.id().equals(sessionId)),
+                    () -> "session " + sessionId + " is still in the registry after the connection was closed");
+    }
+
+    /** Three fragments, cut between characters (never inside a surrogate pair). */
+    private static String[] thirds(String message) {
+        int a = cut(message, message.length() / 3);
+        int b = cut(message, 2 * message.length() / 3);
+        return new String[] {message.substring(0, a), message.substring(a, b), message.substring(b)};
+    }
+
+    private static int cut(String s, int at) {
+        return Character.isLowSurrogate(s.charAt(at)) ? at + 1 : at;
+    }
+}
