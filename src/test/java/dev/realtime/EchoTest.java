@@ -104,6 +104,18 @@ class EchoTest {
     }
 
     @Test
+    void decimalsComeBackDigitForDigit() {
+        try (WsClient client = connect(server, "alice", "alice-password")) {
+            client.next("welcome");
+            client.send("{\"type\":\"echo\",\"id\":\"d\",\"payload\":[3.141592653589793238462643383279,1.10,1e400]}");
+            JsonNode payload = client.next("echo").get("payload");
+            assertEquals("3.141592653589793238462643383279", payload.get(0).decimalValue().toString());
+            assertEquals("1.10", payload.get(1).decimalValue().toString());
+            assertEquals(0, new java.math.BigDecimal("1e400").compareTo(payload.get(2).decimalValue()));
+        }
+    }
+
+    @Test
     void severalEchoesInARowAreAnsweredInOrder() {
         try (WsClient client = connect(server, "alice", "alice-password")) {
             client.next("welcome");

@@ -33,6 +33,8 @@ public final class RealtimeListener implements WsListener {
     private final Clock clock;
     private final StringBuilder fragments = new StringBuilder();
     private int fragmentBytes;
+    /** Set once we sent a close frame: RFC 6455 allows no data frame after it, so later messages are dropped. */
+    private boolean closing;
     private Identity identity;
     private ConnectedSession session;
 
@@ -64,6 +66,9 @@ public final class RealtimeListener implements WsListener {
     @Override
     public void onMessage(WsSession socket, String text, boolean last) {
         session.markAlive();
+        if (closing) {
+            return;
+        }
         fragmentBytes += utf8Length(text);
         if (fragmentBytes > maxMessageBytes) {
             fragments.setLength(0);
@@ -137,6 +142,7 @@ public final class RealtimeListener implements WsListener {
     }
 
     private void close(int code, String reason) {
+        closing = true;
         LOG.log(Level.INFO, "Closing session {0} (user {1}) with {2}: {3}", session.id(), session.user(), code, reason);
         session.socket().close(code, reason);
     }

@@ -16,7 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
@@ -40,7 +43,11 @@ public final class Contract {
     public static final Path ASYNCAPI_FILE = SPECS.resolve("asyncapi.yaml");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Decimals stay exact, so a test can tell whether the server changed a number. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+            .build();
     private static final JsonNode OPENAPI = read(OPENAPI_FILE);
     private static final JsonNode ASYNCAPI = read(ASYNCAPI_FILE);
     // OpenAPI 3.1 schemas are JSON Schema 2020-12; AsyncAPI 3.0's default schema format is a draft-07 superset.
