@@ -24,6 +24,7 @@ import dev.realtime.config.WsSettings;
 import dev.realtime.http.ContractService;
 import dev.realtime.http.LoginHandler;
 import dev.realtime.http.MethodNotAllowed;
+import dev.realtime.http.OptionsFallback;
 import dev.realtime.http.ProblemDirectHandler;
 import dev.realtime.http.ProblemErrorHandler;
 import dev.realtime.http.SecurityHeaders;
@@ -78,7 +79,8 @@ public final class Main {
                         .any("/login", MethodNotAllowed.allowing(Method.POST))
                         .get("/", new UpgradeRequired())
                         .any("/", MethodNotAllowed.allowing(Method.GET))
-                        .register(new ContractService()))
+                        .register(new ContractService())
+                        .options("/*", new OptionsFallback()))
                 .addRouting(WsRouting.builder()
                                     .endpoint("/", () -> new RealtimeListener(handshake, sessions, ws.maxMessageBytes(), clock)));
         return sessions;
