@@ -22,6 +22,7 @@ import dev.realtime.config.AuthSettings;
 import dev.realtime.config.CorsSettings;
 import dev.realtime.config.WsSettings;
 import dev.realtime.http.ContractService;
+import dev.realtime.http.CorsRefusal;
 import dev.realtime.http.LoginHandler;
 import dev.realtime.http.MethodNotAllowed;
 import dev.realtime.http.OptionsFallback;
@@ -74,6 +75,7 @@ public final class Main {
                 .addFeature(corsFeature(cors))
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
+                        .addFeature(new CorsRefusal(cors))
                         .error(Throwable.class, new ProblemErrorHandler())
                         .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens))
                         .any("/login", MethodNotAllowed.allowing(Method.POST))
