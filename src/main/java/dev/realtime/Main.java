@@ -22,8 +22,10 @@ import dev.realtime.config.AuthSettings;
 import dev.realtime.config.CorsSettings;
 import dev.realtime.config.WsSettings;
 import dev.realtime.http.ContractService;
+import dev.realtime.http.CorsRefusal;
 import dev.realtime.http.LoginHandler;
 import dev.realtime.http.MethodNotAllowed;
+import dev.realtime.http.OptionsFallback;
 import dev.realtime.http.ProblemDirectHandler;
 import dev.realtime.http.ProblemErrorHandler;
 import dev.realtime.http.SecurityHeaders;
@@ -78,13 +80,15 @@ public final class Main {
                 .addFeature(corsFeature(cors))
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
+                        .addFeature(new CorsRefusal(cors))
                         .addFeature(new Keepalive(sessions, ws.pingInterval()))
                         .error(Throwable.class, new ProblemErrorHandler())
                         .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens))
                         .any("/login", MethodNotAllowed.allowing(Method.POST))
                         .get("/", new UpgradeRequired())
                         .any("/", MethodNotAllowed.allowing(Method.GET))
-                        .register(new ContractService()))
+                        .register(new ContractService())
+                        .options("/*", new OptionsFallback()))
                 .addRouting(WsRouting.builder()
                                     .endpoint("/", () -> new RealtimeListener(handshake, sessions, ws.maxMessageBytes(), clock)));
         return sessions;

@@ -2,11 +2,12 @@ package dev.realtime.config;
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigNode.ListNode;
+import io.helidon.config.spi.ConfigNode.ObjectNode;
 
 /**
  * Builds the configuration: the tutorial's environment variables ({@code PORT}, {@code CORS_ORIGIN}, ...)
@@ -56,24 +57,25 @@ public final class AppConfig {
                 .build();
     }
 
-    private static Map<String, String> aliases(Map<String, String> env) {
-        Map<String, String> values = new HashMap<>();
+    private static ObjectNode aliases(Map<String, String> env) {
+        var values = ObjectNode.builder();
         ALIASES.forEach((variable, key) -> {
             String value = env.get(variable);
             if (value != null && !value.isBlank()) {
-                values.put(key, value.trim());
+                values.addValue(key, value.trim());
             }
         });
         String origins = env.get(CORS_ORIGIN);
         if (origins != null && !origins.isBlank()) {
-            var list = Arrays.stream(origins.split(","))
+            // A real list node, which replaces application.yaml's list. Indexed keys (allowed-origins.0, .1)
+            // would be merged into it by index, and fail at start for more entries than the file has.
+            var list = ListNode.builder();
+            Arrays.stream(origins.split(","))
                     .map(String::trim)
                     .filter(s -> !s.isEmpty())
-                    .toList();
-            for (int i = 0; i < list.size(); i++) {
-                values.put(CORS_ORIGINS_KEY + "." + i, list.get(i));
-            }
+                    .forEach(list::addValue);
+            values.addList(CORS_ORIGINS_KEY, list.build());
         }
-        return values;
+        return values.build();
     }
 }

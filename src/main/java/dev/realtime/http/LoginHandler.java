@@ -37,7 +37,9 @@ public final class LoginHandler implements Handler {
         if (contentType.isEmpty() || !contentType.get().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
             throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the credentials as application/json.");
         }
-        JsonNode body = Json.parse(req.content().as(String.class));
+        // A request without a body has no entity at all, and reading it would throw (a 500): it is empty JSON.
+        String text = req.content().hasEntity() ? req.content().as(String.class) : "";
+        JsonNode body = Json.parse(text);
         if (!body.isObject()) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED, "The body must be a JSON object with 'username' and 'password'.");
         }

@@ -10,7 +10,8 @@ import dev.realtime.contract.ErrorCode;
 
 /**
  * Registered after a path's real routes: any other method gets 405 with {@code Allow}
- * (Helidon itself answers 404). OPTIONS passes on, so CORS preflights still reach the CORS feature.
+ * (Helidon itself answers 404). A CORS preflight passes on, so it still reaches the CORS feature;
+ * a plain OPTIONS is just another method this path does not have.
  */
 public final class MethodNotAllowed implements Handler {
     private final String allow;
@@ -29,7 +30,7 @@ public final class MethodNotAllowed implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        if (req.prologue().method() == Method.OPTIONS) {
+        if (OptionsFallback.isPreflight(req)) {
             res.next();
             return;
         }
