@@ -7,13 +7,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
+import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,17 +26,8 @@ class CorsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String FOREIGN_ORIGIN = "https://evil.example";
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.withDefaults();
 
     @Test
     void aPreflightFromAnAllowedOriginIs200AndAllowsPostFromThatOrigin() {
@@ -159,7 +151,7 @@ class CorsTest {
         }
     }
 
-    private static HttpResponse<String> preflight(TestServer target, String origin) {
+    private static HttpResponse<String> preflight(ServiceUnderTest target, String origin) {
         return Http.send(HttpRequest.newBuilder(target.http("/login"))
                                  .timeout(TIMEOUT)
                                  .header("Origin", origin)
@@ -169,7 +161,7 @@ class CorsTest {
                                  .build());
     }
 
-    private static HttpResponse<String> login(TestServer target, String origin) {
+    private static HttpResponse<String> login(ServiceUnderTest target, String origin) {
         return Http.send(HttpRequest.newBuilder(target.http("/login"))
                                  .timeout(TIMEOUT)
                                  .header("Origin", origin)

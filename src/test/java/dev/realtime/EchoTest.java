@@ -7,9 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
+import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.WsClient;
 
@@ -33,17 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EchoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.withDefaults();
 
     @Test
     void theFirstMessageIsAWelcomeNamingTheSessionUserRolesAndConnectionTime() {
@@ -193,7 +185,7 @@ class EchoTest {
         }
     }
 
-    static WsClient connect(TestServer target, String user, String password) {
+    static WsClient connect(ServiceUnderTest target, String user, String password) {
         return WsClient.connect(target.ws("/?token=" + Http.login(target, user, password)));
     }
 

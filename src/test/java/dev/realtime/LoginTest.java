@@ -10,9 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.ServerPerClass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -38,17 +37,8 @@ class LoginTest {
     private static final int OVER_THE_BODY_LIMIT = 20_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.withDefaults();
 
     // --- success -------------------------------------------------------------------------------
 

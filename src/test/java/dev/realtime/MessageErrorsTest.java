@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
+import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.WsClient;
 
@@ -212,13 +213,13 @@ class MessageErrorsTest {
         assertFalse(client.isClosed());
     }
 
-    private static WsClient open(TestServer target) {
+    private static WsClient open(ServiceUnderTest target) {
         WsClient client = WsClient.connect(target.ws("/?token=" + token(target)));
         client.next("welcome");
         return client;
     }
 
-    private static String token(TestServer target) {
+    private static String token(ServiceUnderTest target) {
         return dev.realtime.support.Http.login(target, "alice", "alice-password");
     }
 

@@ -5,9 +5,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.ServerPerClass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -27,17 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class SecurityHeadersTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.withDefaults();
 
     @Test
     void aSuccessfulLoginHasTheSecurityHeaders() {

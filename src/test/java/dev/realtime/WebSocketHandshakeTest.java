@@ -2,15 +2,15 @@ package dev.realtime;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
+import dev.realtime.support.ServerPerClass;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.Tokens;
 import dev.realtime.support.WsClient;
@@ -21,17 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The upgrade on {@code /} is authenticated (openapi.yaml {@code GET /}, asyncapi.yaml channel bindings). */
 class WebSocketHandshakeTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.withDefaults();
 
     @Test
     void aTokenInTheQueryIsAcceptedAndTheWelcomeNamesTheUser() {
