@@ -20,6 +20,8 @@ public enum ErrorCode {
     INVALID_TOKEN(Status.UNAUTHORIZED_401, "Invalid token"),
     TOKEN_EXPIRED(Status.UNAUTHORIZED_401, "Token expired"),
     ORIGIN_NOT_ALLOWED(Status.FORBIDDEN_403, "Origin not allowed"),
+    FORBIDDEN(Status.FORBIDDEN_403, "Forbidden"),
+    USER_NOT_CONNECTED(Status.NOT_FOUND_404, "User not connected"),
     UPGRADE_REQUIRED(Status.UPGRADE_REQUIRED_426, "Upgrade required"),
     UNKNOWN_TYPE(Status.BAD_REQUEST_400, "Unknown message type"),
     INTERNAL_ERROR(Status.INTERNAL_SERVER_ERROR_500, "Internal error");
