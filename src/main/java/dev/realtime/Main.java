@@ -15,11 +15,12 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
 import dev.realtime.auth.Authenticator;
-import dev.realtime.auth.HandshakeAuthenticator;
+import dev.realtime.auth.RequestAuthenticator;
 import dev.realtime.auth.TokenService;
 import dev.realtime.config.AppConfig;
 import dev.realtime.config.AuthSettings;
 import dev.realtime.config.CorsSettings;
+import dev.realtime.config.PushSettings;
 import dev.realtime.config.WsSettings;
 import dev.realtime.http.ContractService;
 import dev.realtime.http.CorsRefusal;
@@ -28,10 +29,14 @@ import dev.realtime.http.MethodNotAllowed;
 import dev.realtime.http.OptionsFallback;
 import dev.realtime.http.ProblemDirectHandler;
 import dev.realtime.http.ProblemErrorHandler;
+import dev.realtime.http.PublishHandler;
+import dev.realtime.http.SessionsHandler;
 import dev.realtime.http.SecurityHeaders;
 import dev.realtime.http.UpgradeRequired;
 import dev.realtime.ws.DrainOnShutdown;
 import dev.realtime.ws.Keepalive;
+import dev.realtime.ws.MessageHub;
+import dev.realtime.ws.PeriodicTask;
 import dev.realtime.ws.RealtimeListener;
 import dev.realtime.ws.SessionRegistry;
 
@@ -65,11 +70,14 @@ public final class Main {
         AuthSettings auth = AuthSettings.from(config.get("app.auth"));
         CorsSettings cors = CorsSettings.from(config.get("app.cors"));
         WsSettings ws = WsSettings.from(config.get("app.ws"));
+        PushSettings push = PushSettings.from(config.get("app"));
         warnAboutDefaults(auth, cors);
 
         TokenService tokens = new TokenService(auth, clock);
-        HandshakeAuthenticator handshake = new HandshakeAuthenticator(tokens);
+        RequestAuthenticator requests = new RequestAuthenticator(tokens);
         SessionRegistry sessions = new SessionRegistry();
+        MessageHub hub = new MessageHub(sessions, clock);
+        sessions.observe(hub);
 
         server.config(config.get("server"))
                 .directHandlers(ProblemDirectHandler.handlers())
@@ -81,16 +89,22 @@ public final class Main {
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
                         .addFeature(new CorsRefusal(cors))
-                        .addFeature(new Keepalive(sessions, ws.pingInterval()))
+                        .addFeature(new PeriodicTask("ws-keepalive", ws.pingInterval(), new Keepalive(sessions)))
+                        .update(r -> push.tickInterval().ifPresent(
+                                interval -> r.addFeature(new PeriodicTask("ws-tick", interval, hub::tick))))
                         .error(Throwable.class, new ProblemErrorHandler())
                         .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens))
                         .any("/login", MethodNotAllowed.allowing(Method.POST))
+                        .post("/messages", new PublishHandler(requests, hub, push.publishRole()))
+                        .any("/messages", MethodNotAllowed.allowing(Method.POST))
+                        .get("/sessions", new SessionsHandler(requests, sessions, push.adminRole()))
+                        .any("/sessions", MethodNotAllowed.allowing(Method.GET))
                         .get("/", new UpgradeRequired())
                         .any("/", MethodNotAllowed.allowing(Method.GET))
                         .register(new ContractService())
                         .options("/*", new OptionsFallback()))
                 .addRouting(WsRouting.builder()
-                                    .endpoint("/", () -> new RealtimeListener(handshake, sessions, ws.maxMessageBytes(), clock)));
+                                    .endpoint("/", () -> new RealtimeListener(requests, sessions, hub, ws, push, clock)));
         return sessions;
     }
 

@@ -7,4 +7,8 @@ public record Identity(String user, List<String> roles) {
     public Identity {
         roles = List.copyOf(roles);
     }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
 }

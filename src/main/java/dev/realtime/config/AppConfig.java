@@ -25,6 +25,11 @@ public final class AppConfig {
             Map.entry("WS_MAX_MESSAGE_BYTES", "app.ws.max-message-bytes"),
             Map.entry("WS_PING_INTERVAL_SECONDS", "app.ws.ping-interval-seconds"),
             Map.entry("WS_DRAIN_TIMEOUT_SECONDS", "app.ws.drain-timeout-seconds"),
+            Map.entry("WS_OUTBOUND_QUEUE_SIZE", "app.ws.outbound-queue-size"),
+            Map.entry("TICK_INTERVAL_SECONDS", "app.push.tick-interval-seconds"),
+            Map.entry("BROADCAST_ROLE", "app.roles.broadcast"),
+            Map.entry("PUBLISH_ROLE", "app.roles.publish"),
+            Map.entry("ADMIN_ROLE", "app.roles.admin"),
             Map.entry("MAX_BODY_BYTES", "server.max-payload-size"));
     /** {@code CORS_ORIGIN} is a comma-separated list, as in the tutorial's {@code .env}. */
     private static final String CORS_ORIGIN = "CORS_ORIGIN";

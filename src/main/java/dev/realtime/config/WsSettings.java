@@ -11,8 +11,10 @@ import io.helidon.config.Config;
  *                        connection is closed with 1009
  * @param pingInterval    how often idle peers are pinged; one that has not answered the previous ping is dropped
  * @param drainTimeout    on shutdown, how long clients get to answer the 1001 close
+ * @param outboxCapacity  messages a session may have waiting to be written; a client that lets
+ *                        more pile up is a slow consumer and is closed with 1008
  */
-public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration drainTimeout) {
+public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration drainTimeout, int outboxCapacity) {
     public static WsSettings from(Config ws) {
         int max = ws.get("max-message-bytes").asInt().orElse(65536);
         if (max < 1) {
@@ -23,6 +25,10 @@ public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration dr
         if (ping < 1 || drain < 0) {
             throw new IllegalStateException("app.ws.ping-interval-seconds must be >= 1 and drain-timeout-seconds >= 0");
         }
-        return new WsSettings(max, Duration.ofSeconds(ping), Duration.ofSeconds(drain));
+        int outbox = ws.get("outbound-queue-size").asInt().orElse(1024);
+        if (outbox < 1) {
+            throw new IllegalStateException("app.ws.outbound-queue-size (WS_OUTBOUND_QUEUE_SIZE) must be positive");
+        }
+        return new WsSettings(max, Duration.ofSeconds(ping), Duration.ofSeconds(drain), outbox);
     }
 }

@@ -1,7 +1,7 @@
 package dev.realtime.http;
 
-import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -13,7 +13,7 @@ import dev.realtime.auth.Identity;
 import dev.realtime.auth.TokenService;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
-import dev.realtime.contract.Json;
+import dev.realtime.metrics.RealtimeMetrics;
 
 /** {@code POST /login}: a username and password in, a bearer token out (openapi.yaml {@code login}). */
 public final class LoginHandler implements Handler {
@@ -33,24 +33,16 @@ public final class LoginHandler implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        var contentType = req.headers().contentType();
-        if (contentType.isEmpty() || !contentType.get().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
-            throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send the credentials as application/json.");
-        }
-        // A request without a body has no entity at all, and reading it would throw (a 500): it is empty JSON.
-        String text = req.content().hasEntity() ? req.content().as(String.class) : "";
-        JsonNode body = Json.parse(text);
-        if (!body.isObject()) {
-            throw new ApiException(ErrorCode.VALIDATION_FAILED, "The body must be a JSON object with 'username' and 'password'.");
-        }
+        JsonNode body = JsonBodies.readObject(req, "'username' and 'password'");
         String username = requiredString(body, "username", MAX_USERNAME);
         String password = requiredString(body, "password", MAX_PASSWORD);
 
-        Identity identity = authenticator.authenticate(username, password)
+        var authenticated = authenticator.authenticate(username, password);
+        RealtimeMetrics.login(authenticated.isPresent());
+        Identity identity = authenticated
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CREDENTIALS, "Unknown user or wrong password."));
         res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
-        res.headers().set(HeaderNames.CONTENT_TYPE, MediaTypes.APPLICATION_JSON.text());
-        res.send(Json.write(new TokenResponse(tokens.issue(identity), "Bearer", tokens.ttl().toSeconds())));
+        JsonBodies.send(res, Status.OK_200, new TokenResponse(tokens.issue(identity), "Bearer", tokens.ttl().toSeconds()));
     }
 
     private static String requiredString(JsonNode body, String name, int maxLength) {

@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerResponse;
 import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Json;
 import dev.realtime.contract.Problem;
+import dev.realtime.metrics.RealtimeMetrics;
 
 /** Writes problem documents: the one place an {@link ErrorCode} becomes an HTTP response. */
 public final class Problems {
@@ -19,6 +20,7 @@ public final class Problems {
     }
 
     public static void send(ServerResponse res, ErrorCode code, String detail, String instance) {
+        RealtimeMetrics.error(code.wireName());
         applyHeaders(res.headers(), code);
         res.status(code.status()).send(body(code, detail, instance));
     }

@@ -1,26 +1,46 @@
 package dev.realtime.ws;
 
+import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 import dev.realtime.auth.Identity;
 
-/** One open WebSocket connection, who it belongs to, and whether it answered the last ping. */
+/**
+ * One open WebSocket connection: who it belongs to, its outbound queue, whether it wants presence
+ * events, and whether it answered the last ping.
+ */
 public final class ConnectedSession {
+    private static final System.Logger LOG = System.getLogger(ConnectedSession.class.getName());
+    /** A slow consumer gets this long to take its 1008 close frame before its connection is cut. */
+    private static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(5);
+
     private final String id;
     private final Identity identity;
     private final Instant connectedAt;
     private final WsSession socket;
+    private final Outbox outbox;
+    private final Runnable onSlowConsumer;
     private final AtomicBoolean pingUnanswered = new AtomicBoolean();
+    private final AtomicBoolean slow = new AtomicBoolean();
+    private volatile boolean presenceSubscriber;
 
-    public ConnectedSession(String id, Identity identity, Instant connectedAt, WsSession socket) {
+    /**
+     * @param onSlowConsumer called once if the outbound queue overflows (before the session is closed with 1008)
+     */
+    ConnectedSession(String id, Identity identity, Instant connectedAt, WsSession socket, int outboxCapacity,
+                     Runnable onSlowConsumer) {
         this.id = id;
         this.identity = identity;
         this.connectedAt = connectedAt;
         this.socket = socket;
+        this.onSlowConsumer = onSlowConsumer;
+        this.outbox = new Outbox(socket, outboxCapacity, id, this::disconnect);
     }
 
     public String id() {
@@ -41,6 +61,30 @@ public final class ConnectedSession {
 
     public WsSession socket() {
         return socket;
+    }
+
+    /**
+     * Queues a message for this session. If its queue is full the session is a slow consumer:
+     * it is closed with 1008 and the message is not delivered.
+     *
+     * @return whether the message was queued
+     */
+    public boolean send(String json) {
+        if (outbox.offer(json)) {
+            return true;
+        }
+        if (slow.compareAndSet(false, true)) {
+            closeAsSlowConsumer();
+        }
+        return false;
+    }
+
+    boolean presenceSubscriber() {
+        return presenceSubscriber;
+    }
+
+    void presenceSubscriber(boolean subscribed) {
+        presenceSubscriber = subscribed;
     }
 
     /**
@@ -72,5 +116,50 @@ public final class ConnectedSession {
      */
     boolean startPing() {
         return !pingUnanswered.getAndSet(true);
+    }
+
+    /** Sends a close frame after dropping whatever is still queued: no data frame may follow a close. */
+    void closeWith(int code, String reason) {
+        outbox.abandon();
+        socket.close(code, reason);
+    }
+
+    /** The connection ended (or is ending): stop writing. */
+    void closed() {
+        outbox.close();
+    }
+
+    private void closeAsSlowConsumer() {
+        LOG.log(Level.WARNING, "Slow consumer: session {0} (user {1}) did not keep up; closing with 1008", id, user());
+        outbox.abandon();
+        onSlowConsumer.run();
+        // The close frame waits behind the frame the writer may be stuck on; the grace period bounds that wait.
+        Thread.ofVirtual().name("ws-slow-" + id).start(() -> {
+            try {
+                socket.close(WsCloseCodes.VIOLATED_POLICY, "Slow consumer: outbound queue full");
+            } catch (RuntimeException e) {
+                // the connection is already gone
+            }
+        });
+        Thread.ofVirtual().name("ws-cut-" + id).start(() -> {
+            try {
+                Thread.sleep(SLOW_CONSUMER_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            disconnect();
+        });
+    }
+
+    /** Cuts the TCP connection (the peer is gone, or would not take its close frame). */
+    private void disconnect() {
+        outbox.close();
+        if (socket.socketContext() instanceof ConnectionContext connection) {
+            try {
+                connection.serverSocket().close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.DEBUG, "Closing the socket of session " + id + " failed", e);
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.realtime.ws;
 
+import java.util.Set;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.contract.ApiException;
@@ -9,8 +11,22 @@ import dev.realtime.contract.Json;
 /** The messages a client may send ({@code ClientMessage} in asyncapi.yaml), read strictly. */
 public sealed interface Inbound {
     int MAX_ID_LENGTH = 128;
+    int MAX_USER_LENGTH = 128;
+
+    /** Every client message carries an id, so its reply ({@code echo}, {@code ack}, {@code error}) can be matched. */
+    String id();
 
     record EchoRequest(String id, JsonNode payload) implements Inbound {
+    }
+
+    record BroadcastRequest(String id, JsonNode payload) implements Inbound {
+    }
+
+    record DirectRequest(String id, String to, JsonNode payload) implements Inbound {
+    }
+
+    /** {@code subscribe} ({@code on = true}) or {@code unsubscribe} to the only topic there is, {@code presence}. */
+    record PresenceSubscription(String id, boolean on) implements Inbound {
     }
 
     /**
@@ -27,7 +43,11 @@ public sealed interface Inbound {
             throw invalid("The message has no string member 'type'.");
         }
         return switch (type.asText()) {
-            case "echo" -> echo(node);
+            case "echo" -> new EchoRequest(id(node, "echo", Set.of("payload")), payload(node));
+            case "broadcast" -> new BroadcastRequest(id(node, "broadcast", Set.of("payload")), payload(node));
+            case "direct" -> new DirectRequest(id(node, "direct", Set.of("to", "payload")), user(node.get("to")), payload(node));
+            case "subscribe" -> new PresenceSubscription(id(node, "subscribe", Set.of("topic")), topic(node));
+            case "unsubscribe" -> new PresenceSubscription(id(node, "unsubscribe", Set.of("topic")), !topic(node));
             default -> throw new ApiException(ErrorCode.UNKNOWN_TYPE,
                                               "Unknown message type '" + abbreviate(type.asText()) + "'.");
         };
@@ -37,40 +57,61 @@ public sealed interface Inbound {
     static String idOf(String text) {
         try {
             JsonNode id = Json.parse(text).path("id");
-            return validId(id) ? id.asText() : null;
+            return validLength(id, MAX_ID_LENGTH) ? id.asText() : null;
         } catch (ApiException e) {
             return null;
         }
     }
 
-    private static EchoRequest echo(JsonNode node) {
+    /** Checks that the message has a valid id and no members but {@code type}, {@code id} and {@code members}. */
+    private static String id(JsonNode node, String type, Set<String> members) {
         JsonNode id = node.get("id");
-        if (!validId(id)) {
+        if (!validLength(id, MAX_ID_LENGTH)) {
             throw invalid("'id' must be a string of 1 to " + MAX_ID_LENGTH + " characters.");
-        }
-        if (!node.has("payload")) {
-            throw invalid("An echo message needs a 'payload' (any JSON value).");
         }
         var names = node.fieldNames();
         while (names.hasNext()) {
             String name = names.next();
-            if (!name.equals("type") && !name.equals("id") && !name.equals("payload")) {
-                throw invalid("Unexpected member '" + abbreviate(name) + "' in an echo message.");
+            if (!name.equals("type") && !name.equals("id") && !members.contains(name)) {
+                throw invalid("Unexpected member '" + abbreviate(name) + "' in a " + type + " message.");
             }
         }
-        return new EchoRequest(id.asText(), node.get("payload"));
+        for (String member : members) {
+            if (!node.has(member)) {
+                throw invalid("A " + type + " message needs '" + member + "'.");
+            }
+        }
+        return id.asText();
+    }
+
+    private static JsonNode payload(JsonNode node) {
+        return node.get("payload");
+    }
+
+    private static String user(JsonNode to) {
+        if (!validLength(to, MAX_USER_LENGTH)) {
+            throw invalid("'to' must be a user name of 1 to " + MAX_USER_LENGTH + " characters.");
+        }
+        return to.asText();
+    }
+
+    private static boolean topic(JsonNode node) {
+        if (!"presence".equals(node.get("topic").asText(null))) {
+            throw invalid("'topic' must be 'presence', the only topic there is.");
+        }
+        return true;
     }
 
     /**
-     * {@code MessageId}: a string of 1 to 128 characters. JSON Schema's {@code maxLength} counts
-     * characters (code points), not Java's UTF-16 units, so an emoji counts once, not twice.
+     * A string of 1 to {@code max} characters. JSON Schema's {@code maxLength} counts characters
+     * (code points), not Java's UTF-16 units, so an emoji counts once, not twice.
      */
-    private static boolean validId(JsonNode id) {
-        if (id == null || !id.isTextual() || id.asText().isEmpty()) {
+    private static boolean validLength(JsonNode value, int max) {
+        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
             return false;
         }
-        String text = id.asText();
-        return text.codePointCount(0, text.length()) <= MAX_ID_LENGTH;
+        String text = value.asText();
+        return text.codePointCount(0, text.length()) <= max;
     }
 
     private static ApiException invalid(String detail) {

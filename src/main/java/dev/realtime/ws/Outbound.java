@@ -34,6 +34,48 @@ public sealed interface Outbound {
         }
     }
 
+    @JsonPropertyOrder({"type", "from", "payload"})
+    record Broadcast(String from, JsonNode payload) implements Outbound {
+        @Override
+        public String type() {
+            return "broadcast";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "from", "payload"})
+    record Direct(String from, JsonNode payload) implements Outbound {
+        @Override
+        public String type() {
+            return "direct";
+        }
+    }
+
+    /** @param delivered sessions reached, for broadcast and direct requests; null otherwise */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"type", "id", "delivered"})
+    record Ack(String id, Integer delivered) implements Outbound {
+        @Override
+        public String type() {
+            return "ack";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "event", "user", "sessionId", "at"})
+    record Presence(String event, String user, String sessionId, String at) implements Outbound {
+        @Override
+        public String type() {
+            return "presence";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "at", "sessions"})
+    record Tick(String at, int sessions) implements Outbound {
+        @Override
+        public String type() {
+            return "tick";
+        }
+    }
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"type", "code", "message", "id"})
     record Error(String code, String message, String id) implements Outbound {

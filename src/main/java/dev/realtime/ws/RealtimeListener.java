@@ -13,11 +13,14 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
-import dev.realtime.auth.HandshakeAuthenticator;
 import dev.realtime.auth.Identity;
+import dev.realtime.auth.RequestAuthenticator;
+import dev.realtime.config.PushSettings;
+import dev.realtime.config.WsSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Json;
+import dev.realtime.metrics.RealtimeMetrics;
 
 /**
  * One WebSocket connection at {@code /} (a new instance per connection, so it can hold who is
@@ -27,9 +30,11 @@ import dev.realtime.contract.Json;
 public final class RealtimeListener implements WsListener {
     private static final System.Logger LOG = System.getLogger(RealtimeListener.class.getName());
 
-    private final HandshakeAuthenticator authenticator;
+    private final RequestAuthenticator authenticator;
     private final SessionRegistry registry;
-    private final int maxMessageBytes;
+    private final MessageHub hub;
+    private final WsSettings settings;
+    private final PushSettings push;
     private final Clock clock;
     private final StringBuilder fragments = new StringBuilder();
     private int fragmentBytes;
@@ -38,29 +43,34 @@ public final class RealtimeListener implements WsListener {
     private Identity identity;
     private ConnectedSession session;
 
-    public RealtimeListener(HandshakeAuthenticator authenticator, SessionRegistry registry, int maxMessageBytes, Clock clock) {
+    public RealtimeListener(RequestAuthenticator authenticator, SessionRegistry registry, MessageHub hub,
+                            WsSettings settings, PushSettings push, Clock clock) {
         this.authenticator = authenticator;
         this.registry = registry;
-        this.maxMessageBytes = maxMessageBytes;
+        this.hub = hub;
+        this.settings = settings;
+        this.push = push;
         this.clock = clock;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-        identity = authenticator.authenticate(prologue, headers);
+        identity = authenticator.handshake(prologue, headers);
         return Optional.empty();
     }
 
     @Override
     public void onOpen(WsSession socket) {
-        session = new ConnectedSession(UUID.randomUUID().toString(), identity, clock.instant(), socket);
+        String id = UUID.randomUUID().toString();
+        session = new ConnectedSession(id, identity, clock.instant(), socket, settings.outboxCapacity(), this::slowConsumer);
         if (registry.isDraining()) {
+            session.closed();
             socket.close(WsCloseCodes.GOING_AWAY, "Server shutting down");
             return;
         }
-        registry.add(session);
         LOG.log(Level.INFO, "WebSocket open: session {0}, user {1}", session.id(), session.user());
-        send(new Outbound.Welcome(session));
+        reply(new Outbound.Welcome(session));
+        registry.add(session);
     }
 
     @Override
@@ -69,11 +79,11 @@ public final class RealtimeListener implements WsListener {
         if (closing) {
             return;
         }
-        fragmentBytes += utf8Length(text);
-        if (fragmentBytes > maxMessageBytes) {
+        fragmentBytes += text.getBytes(StandardCharsets.UTF_8).length;
+        if (fragmentBytes > settings.maxMessageBytes()) {
             fragments.setLength(0);
             fragmentBytes = 0;
-            close(WsCloseCodes.TOO_BIG, "Message over " + maxMessageBytes + " bytes");
+            close(WsCloseCodes.TOO_BIG, "Message over " + settings.maxMessageBytes() + " bytes");
             return;
         }
         if (!last) {
@@ -88,7 +98,10 @@ public final class RealtimeListener implements WsListener {
 
     @Override
     public void onMessage(WsSession socket, BufferData buffer, boolean last) {
-        close(WsCloseCodes.CANNOT_ACCEPT, "Binary frames are not supported; send JSON text");
+        session.markAlive();
+        if (!closing) {
+            close(WsCloseCodes.CANNOT_ACCEPT, "Binary frames are not supported; send JSON text");
+        }
     }
 
     @Override
@@ -112,42 +125,77 @@ public final class RealtimeListener implements WsListener {
     @Override
     public void onError(WsSession socket, Throwable t) {
         // Only reached if a callback above throws; Helidon then closes with 1011.
-        registry.remove(session);
+        if (session != null) {
+            registry.remove(session);
+        }
         LOG.log(Level.ERROR, "WebSocket error: session " + (session == null ? "-" : session.id()), t);
     }
 
     private void handle(String text) {
         try {
-            switch (Inbound.parse(text)) {
-            case Inbound.EchoRequest echo -> send(new Outbound.Echo(echo.id(), echo.payload()));
+            Inbound message = Inbound.parse(text);
+            RealtimeMetrics.messageIn(typeOf(message));
+            switch (message) {
+            case Inbound.EchoRequest echo -> reply(new Outbound.Echo(echo.id(), echo.payload()));
+            case Inbound.BroadcastRequest broadcast -> broadcast(broadcast);
+            case Inbound.DirectRequest direct -> direct(direct);
+            case Inbound.PresenceSubscription subscription -> {
+                session.presenceSubscriber(subscription.on());
+                reply(new Outbound.Ack(subscription.id(), null));
+            }
             }
         } catch (ApiException e) {
             LOG.log(Level.DEBUG, "Rejected message on session {0}: {1}", session.id(), e.code().wireName());
-            send(new Outbound.Error(e.code(), e.detail(), Inbound.idOf(text)));
+            error(e.code(), e.detail(), Inbound.idOf(text));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Failed to handle a message on session " + session.id(), e);
-            send(new Outbound.Error(ErrorCode.INTERNAL_ERROR, "The server could not handle this message.", Inbound.idOf(text)));
+            error(ErrorCode.INTERNAL_ERROR, "The server could not handle this message.", Inbound.idOf(text));
         }
     }
 
-    private void send(Outbound message) {
-        try {
-            session.socket().send(Json.write(message), true);
-        } catch (RuntimeException e) {
-            // The peer is gone (Helidon gives listeners no callback for a dropped connection).
-            registry.remove(session);
-            LOG.log(Level.WARNING, "Send failed, dropping session {0} (user {1}): {2}",
-                    session.id(), session.user(), e.getMessage());
+    private void broadcast(Inbound.BroadcastRequest request) {
+        if (!session.identity().hasRole(push.broadcastRole())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "Broadcasting needs the '" + push.broadcastRole() + "' role.");
         }
+        reply(new Outbound.Ack(request.id(), hub.broadcast(session.user(), request.payload())));
+    }
+
+    private void direct(Inbound.DirectRequest request) {
+        int delivered = hub.direct(session.user(), request.to(), request.payload());
+        if (delivered == 0) {
+            throw new ApiException(ErrorCode.USER_NOT_CONNECTED, "'" + request.to() + "' has no open session.");
+        }
+        reply(new Outbound.Ack(request.id(), delivered));
+    }
+
+    private void error(ErrorCode code, String detail, String id) {
+        RealtimeMetrics.error(code.wireName());
+        reply(new Outbound.Error(code, detail, id));
+    }
+
+    private void reply(Outbound message) {
+        if (session.send(Json.write(message))) {
+            RealtimeMetrics.messagesOut(message.type(), 1);
+        }
+    }
+
+    private void slowConsumer() {
+        RealtimeMetrics.slowConsumerClosed();
+        registry.remove(session);
     }
 
     private void close(int code, String reason) {
         closing = true;
         LOG.log(Level.INFO, "Closing session {0} (user {1}) with {2}: {3}", session.id(), session.user(), code, reason);
-        session.socket().close(code, reason);
+        session.closeWith(code, reason);
     }
 
-    private static int utf8Length(String text) {
-        return text.getBytes(StandardCharsets.UTF_8).length;
+    private static String typeOf(Inbound message) {
+        return switch (message) {
+            case Inbound.EchoRequest e -> "echo";
+            case Inbound.BroadcastRequest b -> "broadcast";
+            case Inbound.DirectRequest d -> "direct";
+            case Inbound.PresenceSubscription s -> s.on() ? "subscribe" : "unsubscribe";
+        };
     }
 }

@@ -10,9 +10,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.websocket.WsCloseCodes;
 
+import dev.realtime.metrics.RealtimeMetrics;
+
 /**
  * Who is connected: user → that user's open sessions (the tutorial's "who is who").
- * Thread-safe; a user with no sessions left disappears.
+ * Thread-safe; a user with no sessions left disappears. Every session that joins or leaves is
+ * reported to the {@link Observer} (presence events) exactly once.
  * <p>
  * Sessions are removed by the listener when a connection closes normally, but Helidon gives the
  * listener no callback when a connection just ends (no close frame) or when Helidon closes it
@@ -23,18 +26,47 @@ import io.helidon.websocket.WsCloseCodes;
 public final class SessionRegistry {
     private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
 
+    /** Told about every session that joins or leaves. */
+    public interface Observer {
+        void joined(ConnectedSession session);
+
+        void left(ConnectedSession session);
+    }
+
     private final Map<String, Map<String, ConnectedSession>> byUser = new ConcurrentHashMap<>();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile Observer observer = new Observer() {
+        @Override
+        public void joined(ConnectedSession session) {
+        }
+
+        @Override
+        public void left(ConnectedSession session) {
+        }
+    };
+
+    public void observe(Observer observer) {
+        this.observer = observer;
+    }
 
     public void add(ConnectedSession session) {
         byUser.computeIfAbsent(session.user(), u -> new ConcurrentHashMap<>()).put(session.id(), session);
+        RealtimeMetrics.sessionOpened();
+        observer.joined(session);
     }
 
+    /** Removes the session if it is still here; the observer hears of it once, whoever removes it first. */
     public void remove(ConnectedSession session) {
+        boolean[] removed = new boolean[1];
         byUser.computeIfPresent(session.user(), (user, sessions) -> {
-            sessions.remove(session.id());
+            removed[0] = sessions.remove(session.id()) != null;
             return sessions.isEmpty() ? null : sessions;
         });
+        session.closed();
+        if (removed[0]) {
+            RealtimeMetrics.sessionClosed();
+            observer.left(session);
+        }
     }
 
     public List<ConnectedSession> sessionsOf(String user) {
@@ -48,21 +80,6 @@ public final class SessionRegistry {
 
     public int size() {
         return all().size();
-    }
-
-    /** @return the open ones among {@code sessions}; the others are removed from the registry */
-    private List<ConnectedSession> removeClosed(List<ConnectedSession> sessions) {
-        List<ConnectedSession> open = new ArrayList<>(sessions.size());
-        for (ConnectedSession session : sessions) {
-            if (session.isOpen()) {
-                open.add(session);
-            } else {
-                remove(session);
-                LOG.log(Level.INFO, "WebSocket gone without a close handshake: session {0}, user {1}",
-                        session.id(), session.user());
-            }
-        }
-        return List.copyOf(open);
     }
 
     /** True once {@link #drain} started: new connections are told to go away at once. */
@@ -82,7 +99,7 @@ public final class SessionRegistry {
         LOG.log(Level.INFO, "Draining: closing " + open.size() + " WebSocket session(s) with 1001");
         for (ConnectedSession session : open) {
             try {
-                session.socket().close(WsCloseCodes.GOING_AWAY, "Server shutting down");
+                session.closeWith(WsCloseCodes.GOING_AWAY, "Server shutting down");
             } catch (RuntimeException e) {
                 remove(session);
             }
@@ -99,5 +116,20 @@ public final class SessionRegistry {
         int left = size();
         LOG.log(left == 0 ? Level.INFO : Level.WARNING, "Drained; " + left + " session(s) did not answer the close in time");
         return left;
+    }
+
+    /** @return the open ones among {@code sessions}; the others are removed from the registry */
+    private List<ConnectedSession> removeClosed(List<ConnectedSession> sessions) {
+        List<ConnectedSession> open = new ArrayList<>(sessions.size());
+        for (ConnectedSession session : sessions) {
+            if (session.isOpen()) {
+                open.add(session);
+            } else {
+                remove(session);
+                LOG.log(Level.INFO, "WebSocket gone without a close handshake: session {0}, user {1}",
+                        session.id(), session.user());
+            }
+        }
+        return List.copyOf(open);
     }
 }

@@ -1,0 +1,63 @@
+package dev.realtime.auth;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+
+import dev.realtime.contract.ApiException;
+import dev.realtime.contract.ErrorCode;
+
+/**
+ * Finds and verifies the bearer token of a request: on a WebSocket upgrade the {@code token}
+ * query parameter (browsers cannot set headers on a WebSocket) or else an
+ * {@code Authorization: Bearer} header; on plain HTTP the header only, so tokens stay out of URLs.
+ */
+public final class RequestAuthenticator {
+    private static final String BEARER = "Bearer ";
+
+    private final TokenService tokens;
+
+    public RequestAuthenticator(TokenService tokens) {
+        this.tokens = tokens;
+    }
+
+    /**
+     * @throws ApiException {@code missing_token}, {@code invalid_token} or {@code token_expired}
+     */
+    public Identity handshake(HttpPrologue prologue, Headers headers) {
+        var query = prologue.query();
+        if (query.contains("token")) {
+            return tokens.verify(query.get("token"));
+        }
+        return bearer(headers, "pass ?token=<token> or an Authorization: Bearer header");
+    }
+
+    /**
+     * @throws ApiException {@code missing_token}, {@code invalid_token} or {@code token_expired}
+     */
+    public Identity bearer(Headers headers) {
+        return bearer(headers, "send an Authorization: Bearer header");
+    }
+
+    /**
+     * @throws ApiException as {@link #bearer(Headers)}, or {@code forbidden} if the user lacks {@code role}
+     */
+    public Identity bearerWithRole(Headers headers, String role) {
+        Identity identity = bearer(headers);
+        if (!identity.hasRole(role)) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "This needs the '" + role + "' role, which " + identity.user() + " lacks.");
+        }
+        return identity;
+    }
+
+    private Identity bearer(Headers headers, String how) {
+        if (!headers.contains(HeaderNames.AUTHORIZATION)) {
+            throw new ApiException(ErrorCode.MISSING_TOKEN, "No token: " + how + " (POST /login issues one).");
+        }
+        String authorization = headers.get(HeaderNames.AUTHORIZATION).get();
+        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new ApiException(ErrorCode.INVALID_TOKEN, "The Authorization header must use the Bearer scheme.");
+        }
+        return tokens.verify(authorization.substring(BEARER.length()).trim());
+    }
+}

@@ -1,0 +1,65 @@
+package dev.realtime.http;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.realtime.auth.Identity;
+import dev.realtime.auth.RequestAuthenticator;
+import dev.realtime.contract.ApiException;
+import dev.realtime.contract.ErrorCode;
+import dev.realtime.metrics.RealtimeMetrics;
+import dev.realtime.ws.MessageHub;
+
+/** {@code POST /messages}: a back-end job pushes to everyone or to one user (openapi.yaml {@code publish}). */
+public final class PublishHandler implements Handler {
+    private static final int MAX_USER_LENGTH = 128;
+
+    private final RequestAuthenticator authenticator;
+    private final MessageHub hub;
+    private final String publishRole;
+
+    public PublishHandler(RequestAuthenticator authenticator, MessageHub hub, String publishRole) {
+        this.authenticator = authenticator;
+        this.hub = hub;
+        this.publishRole = publishRole;
+    }
+
+    record PublishResult(int delivered) {
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        Identity publisher = authenticator.bearerWithRole(req.headers(), publishRole);
+        JsonNode body = JsonBodies.readObject(req, "'payload' and an optional 'to'");
+        var names = body.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!name.equals("to") && !name.equals("payload")) {
+                throw invalid("Unexpected member '" + name + "'; a push has 'payload' and an optional 'to'.");
+            }
+        }
+        if (!body.has("payload")) {
+            throw invalid("'payload' is required (any JSON value).");
+        }
+        JsonNode to = body.get("to");
+        int delivered;
+        if (to == null) {
+            delivered = hub.broadcast(publisher.user(), body.get("payload"));
+        } else {
+            if (!to.isTextual() || to.asText().isEmpty() || to.asText().codePointCount(0, to.asText().length()) > MAX_USER_LENGTH) {
+                throw invalid("'to' must be a user name of 1 to " + MAX_USER_LENGTH + " characters.");
+            }
+            delivered = hub.direct(publisher.user(), to.asText(), body.get("payload"));
+        }
+        RealtimeMetrics.pushDelivered(delivered);
+        JsonBodies.send(res, Status.ACCEPTED_202, new PublishResult(delivered));
+    }
+
+    private static ApiException invalid(String detail) {
+        return new ApiException(ErrorCode.VALIDATION_FAILED, detail);
+    }
+}

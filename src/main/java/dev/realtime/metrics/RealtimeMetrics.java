@@ -1,0 +1,75 @@
+package dev.realtime.metrics;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
+
+/**
+ * The service's meters, in Helidon's global registry (served at {@code /observe/metrics}; the list
+ * is in openapi.yaml under {@code GET /observe/metrics}). Static like the registry itself: one
+ * process, one set of meters, whichever class records.
+ */
+public final class RealtimeMetrics {
+    private static final MeterRegistry REGISTRY = Metrics.globalRegistry();
+    private static final AtomicInteger OPEN_SESSIONS = new AtomicInteger();
+    private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+
+    static {
+        REGISTRY.getOrCreate(Gauge.builder("realtime.sessions.open", OPEN_SESSIONS::get)
+                                     .description("Open WebSocket sessions"));
+    }
+
+    private RealtimeMetrics() {
+    }
+
+    public static void sessionOpened() {
+        OPEN_SESSIONS.incrementAndGet();
+    }
+
+    public static void sessionClosed() {
+        OPEN_SESSIONS.decrementAndGet();
+    }
+
+    public static void messageIn(String type) {
+        counter("realtime.messages.in", "type", type).increment();
+    }
+
+    public static void messagesOut(String type, long count) {
+        if (count > 0) {
+            counter("realtime.messages.out", "type", type).increment(count);
+        }
+    }
+
+    public static void error(String code) {
+        counter("realtime.errors", "code", code).increment();
+    }
+
+    public static void slowConsumerClosed() {
+        counter("realtime.slow.consumers", null, null).increment();
+    }
+
+    public static void login(boolean succeeded) {
+        counter("realtime.logins", "result", succeeded ? "success" : "failure").increment();
+    }
+
+    public static void pushDelivered(long sessions) {
+        counter("realtime.publish.delivered", null, null).increment(sessions);
+    }
+
+    /** The current count of a counter, for tests and diagnostics (0 if it was never incremented). */
+    public static long count(String name, String tag, String value) {
+        return counter(name, tag, value).count();
+    }
+
+    private static Counter counter(String name, String tag, String value) {
+        return COUNTERS.computeIfAbsent(name + "|" + tag + "=" + value, key -> REGISTRY.getOrCreate(
+                Counter.builder(name).tags(tag == null ? List.of() : List.of(Tag.create(tag, value)))));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.realtime.ws;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
+
+/**
+ * Runs a task at a fixed delay while the server runs (the keepalive, the tick). An
+ * {@link HttpFeature} only for its lifecycle: it starts after the server and stops with it.
+ */
+public final class PeriodicTask implements HttpFeature {
+    private static final System.Logger LOG = System.getLogger(PeriodicTask.class.getName());
+
+    private final String name;
+    private final Duration interval;
+    private final Runnable task;
+    private ScheduledExecutorService timer;
+
+    public PeriodicTask(String name, Duration interval, Runnable task) {
+        this.name = name;
+        this.interval = interval;
+        this.task = task;
+    }
+
+    @Override
+    public void setup(HttpRouting.Builder routing) {
+    }
+
+    @Override
+    public void afterStart(WebServer webServer) {
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name).factory());
+        timer.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void afterStop() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    private void runSafely() {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            // A failed run must not cancel the schedule.
+            LOG.log(Level.ERROR, name + " failed", e);
+        }
+    }
+}
