@@ -22,6 +22,9 @@ public enum ErrorCode {
     ORIGIN_NOT_ALLOWED(Status.FORBIDDEN_403, "Origin not allowed"),
     FORBIDDEN(Status.FORBIDDEN_403, "Forbidden"),
     USER_NOT_CONNECTED(Status.NOT_FOUND_404, "User not connected"),
+    RATE_LIMITED(Status.TOO_MANY_REQUESTS_429, "Too many requests"),
+    TOO_MANY_CONNECTIONS(Status.TOO_MANY_REQUESTS_429, "Too many connections"),
+    SERVER_BUSY(Status.SERVICE_UNAVAILABLE_503, "Server busy"),
     UPGRADE_REQUIRED(Status.UPGRADE_REQUIRED_426, "Upgrade required"),
     UNKNOWN_TYPE(Status.BAD_REQUEST_400, "Unknown message type"),
     INTERNAL_ERROR(Status.INTERNAL_SERVER_ERROR_500, "Internal error");
