@@ -20,6 +20,7 @@ import dev.realtime.auth.TokenService;
 import dev.realtime.config.AppConfig;
 import dev.realtime.config.AuthSettings;
 import dev.realtime.config.CorsSettings;
+import dev.realtime.config.LimitSettings;
 import dev.realtime.config.PushSettings;
 import dev.realtime.config.WsSettings;
 import dev.realtime.http.ContractService;
@@ -37,7 +38,9 @@ import dev.realtime.ws.DrainOnShutdown;
 import dev.realtime.ws.Keepalive;
 import dev.realtime.ws.MessageHub;
 import dev.realtime.ws.PeriodicTask;
-import dev.realtime.ws.RealtimeListener;
+import dev.realtime.limits.ConnectionLimits;
+import dev.realtime.limits.LoginGuard;
+import dev.realtime.ws.RealtimeEndpoint;
 import dev.realtime.ws.SessionRegistry;
 
 /** Starts the service: HTTP and the WebSocket on one port. */
@@ -71,6 +74,7 @@ public final class Main {
         CorsSettings cors = CorsSettings.from(config.get("app.cors"));
         WsSettings ws = WsSettings.from(config.get("app.ws"));
         PushSettings push = PushSettings.from(config.get("app"));
+        LimitSettings limits = LimitSettings.from(config.get("app"));
         warnAboutDefaults(auth, cors);
 
         TokenService tokens = new TokenService(auth, clock);
@@ -78,6 +82,7 @@ public final class Main {
         SessionRegistry sessions = new SessionRegistry();
         MessageHub hub = new MessageHub(sessions, clock);
         sessions.observe(hub);
+        var endpoint = new RealtimeEndpoint(requests, sessions, hub, new ConnectionLimits(sessions, limits), ws, push, limits, clock);
 
         server.config(config.get("server"))
                 .directHandlers(ProblemDirectHandler.handlers())
@@ -93,7 +98,7 @@ public final class Main {
                         .update(r -> push.tickInterval().ifPresent(
                                 interval -> r.addFeature(new PeriodicTask("ws-tick", interval, hub::tick))))
                         .error(Throwable.class, new ProblemErrorHandler())
-                        .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens))
+                        .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens, new LoginGuard(limits)))
                         .any("/login", MethodNotAllowed.allowing(Method.POST))
                         .post("/messages", new PublishHandler(requests, hub, push.publishRole()))
                         .any("/messages", MethodNotAllowed.allowing(Method.POST))
@@ -104,7 +109,7 @@ public final class Main {
                         .register(new ContractService())
                         .options("/*", new OptionsFallback()))
                 .addRouting(WsRouting.builder()
-                                    .endpoint("/", () -> new RealtimeListener(requests, sessions, hub, ws, push, clock)));
+                                    .endpoint("/", endpoint::newListener));
         return sessions;
     }
 

@@ -30,6 +30,16 @@ public final class AppConfig {
             Map.entry("BROADCAST_ROLE", "app.roles.broadcast"),
             Map.entry("PUBLISH_ROLE", "app.roles.publish"),
             Map.entry("ADMIN_ROLE", "app.roles.admin"),
+            Map.entry("MAX_CONNECTIONS", "app.limits.max-connections"),
+            Map.entry("MAX_CONNECTIONS_PER_USER", "app.limits.max-connections-per-user"),
+            Map.entry("WS_MESSAGES_PER_SECOND", "app.limits.messages-per-second"),
+            Map.entry("WS_RATE_LIMIT_STRIKES", "app.limits.rate-limit-strikes"),
+            Map.entry("LOGIN_ATTEMPTS_PER_MINUTE", "app.login.attempts-per-minute"),
+            Map.entry("LOGIN_FAILURES_PER_USER", "app.login.failures-per-user"),
+            Map.entry("LOGIN_MAX_CONCURRENT_HASHES", "app.login.max-concurrent-hashes"),
+            Map.entry("LOGIN_HASHING_WAIT_MS", "app.login.hashing-wait-ms"),
+            Map.entry("IDLE_CONNECTION_TIMEOUT", "server.idle-connection-timeout"),
+            Map.entry("IDLE_CONNECTION_PERIOD", "server.idle-connection-period"),
             Map.entry("MAX_BODY_BYTES", "server.max-payload-size"));
     /** {@code CORS_ORIGIN} is a comma-separated list, as in the tutorial's {@code .env}. */
     private static final String CORS_ORIGIN = "CORS_ORIGIN";

@@ -13,6 +13,7 @@ import dev.realtime.auth.Identity;
 import dev.realtime.auth.TokenService;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.limits.LoginGuard;
 import dev.realtime.metrics.RealtimeMetrics;
 
 /** {@code POST /login}: a username and password in, a bearer token out (openapi.yaml {@code login}). */
@@ -22,10 +23,12 @@ public final class LoginHandler implements Handler {
 
     private final Authenticator authenticator;
     private final TokenService tokens;
+    private final LoginGuard guard;
 
-    public LoginHandler(Authenticator authenticator, TokenService tokens) {
+    public LoginHandler(Authenticator authenticator, TokenService tokens, LoginGuard guard) {
         this.authenticator = authenticator;
         this.tokens = tokens;
+        this.guard = guard;
     }
 
     record TokenResponse(String token, String tokenType, long expiresIn) {
@@ -37,7 +40,8 @@ public final class LoginHandler implements Handler {
         String username = requiredString(body, "username", MAX_USERNAME);
         String password = requiredString(body, "password", MAX_PASSWORD);
 
-        var authenticated = authenticator.authenticate(username, password);
+        var authenticated = guard.attempt(req.remotePeer().host(), username,
+                                          () -> authenticator.authenticate(username, password));
         RealtimeMetrics.login(authenticated.isPresent());
         Identity identity = authenticated
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CREDENTIALS, "Unknown user or wrong password."));

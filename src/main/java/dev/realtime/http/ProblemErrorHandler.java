@@ -22,7 +22,7 @@ public final class ProblemErrorHandler implements ErrorHandler<Throwable> {
     public void handle(ServerRequest req, ServerResponse res, Throwable throwable) {
         String path = req.path().rawPath();
         if (throwable instanceof ApiException e) {
-            Problems.send(res, e.code(), e.detail(), path);
+            Problems.send(res, e, path);
         } else if (throwable instanceof NotFoundException) {
             Problems.send(res, ErrorCode.NOT_FOUND, "There is nothing at " + path + ".", path);
         } else if (throwable instanceof HttpException e && e.status().code() < 500) {

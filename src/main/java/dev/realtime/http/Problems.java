@@ -7,6 +7,7 @@ import io.helidon.http.Status;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.http.ServerResponse;
 
+import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Json;
 import dev.realtime.contract.Problem;
@@ -17,6 +18,13 @@ public final class Problems {
     private static final String WWW_AUTHENTICATE_REALM = "Bearer realm=\"realtime-service\"";
 
     private Problems() {
+    }
+
+    public static void send(ServerResponse res, ApiException e, String instance) {
+        if (e.retryAfterSeconds() > 0) {
+            res.headers().set(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
+        }
+        send(res, e.code(), e.detail(), instance);
     }
 
     public static void send(ServerResponse res, ErrorCode code, String detail, String instance) {

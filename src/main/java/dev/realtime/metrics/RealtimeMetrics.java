@@ -51,6 +51,11 @@ public final class RealtimeMetrics {
         counter("realtime.errors", "code", code).increment();
     }
 
+    /** Every close the server initiates, by close code (1001, 1003, 1008, 1009, ...). */
+    public static void serverClose(int code) {
+        counter("realtime.closes", "code", String.valueOf(code)).increment();
+    }
+
     public static void slowConsumerClosed() {
         counter("realtime.slow.consumers", null, null).increment();
     }

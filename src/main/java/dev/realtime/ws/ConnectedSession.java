@@ -10,6 +10,7 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 import dev.realtime.auth.Identity;
+import dev.realtime.metrics.RealtimeMetrics;
 
 /**
  * One open WebSocket connection: who it belongs to, its outbound queue, whether it wants presence
@@ -120,6 +121,8 @@ public final class ConnectedSession {
 
     /** Sends a close frame after dropping whatever is still queued: no data frame may follow a close. */
     void closeWith(int code, String reason) {
+        LOG.log(Level.INFO, "Closing session {0} (user {1}) with {2}: {3}", id, user(), code, reason);
+        RealtimeMetrics.serverClose(code);
         outbox.abandon();
         socket.close(code, reason);
     }
@@ -131,6 +134,7 @@ public final class ConnectedSession {
 
     private void closeAsSlowConsumer() {
         LOG.log(Level.WARNING, "Slow consumer: session {0} (user {1}) did not keep up; closing with 1008", id, user());
+        RealtimeMetrics.serverClose(WsCloseCodes.VIOLATED_POLICY);
         outbox.abandon();
         onSlowConsumer.run();
         // The close frame waits behind the frame the writer may be stuck on; the grace period bounds that wait.

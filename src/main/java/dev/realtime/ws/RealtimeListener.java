@@ -2,7 +2,7 @@ package dev.realtime.ws;
 
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -13,13 +13,14 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
+import io.github.bucket4j.Bucket;
+
 import dev.realtime.auth.Identity;
-import dev.realtime.auth.RequestAuthenticator;
-import dev.realtime.config.PushSettings;
 import dev.realtime.config.WsSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Json;
+import dev.realtime.limits.Rate;
 import dev.realtime.metrics.RealtimeMetrics;
 
 /**
@@ -30,42 +31,42 @@ import dev.realtime.metrics.RealtimeMetrics;
 public final class RealtimeListener implements WsListener {
     private static final System.Logger LOG = System.getLogger(RealtimeListener.class.getName());
 
-    private final RequestAuthenticator authenticator;
+    private final RealtimeEndpoint endpoint;
     private final SessionRegistry registry;
-    private final MessageHub hub;
     private final WsSettings settings;
-    private final PushSettings push;
-    private final Clock clock;
+    private final Bucket messageRate;
     private final StringBuilder fragments = new StringBuilder();
+    /** Messages over the rate in a row. */
+    private int strikes;
     private int fragmentBytes;
     /** Set once we sent a close frame: RFC 6455 allows no data frame after it, so later messages are dropped. */
     private boolean closing;
     private Identity identity;
     private ConnectedSession session;
 
-    public RealtimeListener(RequestAuthenticator authenticator, SessionRegistry registry, MessageHub hub,
-                            WsSettings settings, PushSettings push, Clock clock) {
-        this.authenticator = authenticator;
-        this.registry = registry;
-        this.hub = hub;
-        this.settings = settings;
-        this.push = push;
-        this.clock = clock;
+    RealtimeListener(RealtimeEndpoint endpoint) {
+        this.endpoint = endpoint;
+        this.registry = endpoint.sessions();
+        this.settings = endpoint.ws();
+        int perSecond = endpoint.limits().messagesPerSecond();
+        this.messageRate = new Rate(perSecond, Duration.ofSeconds(1), 2L * perSecond).newBucket();
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-        identity = authenticator.handshake(prologue, headers);
+        identity = endpoint.authenticator().handshake(prologue, headers);
+        endpoint.connectionLimits().checkRoomFor(identity);
         return Optional.empty();
     }
 
     @Override
     public void onOpen(WsSession socket) {
         String id = UUID.randomUUID().toString();
-        session = new ConnectedSession(id, identity, clock.instant(), socket, settings.outboxCapacity(), this::slowConsumer);
+        session = new ConnectedSession(id, identity, endpoint.clock().instant(), socket, settings.outboxCapacity(),
+                                       this::slowConsumer);
         if (registry.isDraining()) {
+            session.closeWith(WsCloseCodes.GOING_AWAY, "Server shutting down");
             session.closed();
-            socket.close(WsCloseCodes.GOING_AWAY, "Server shutting down");
             return;
         }
         LOG.log(Level.INFO, "WebSocket open: session {0}, user {1}", session.id(), session.user());
@@ -132,6 +133,11 @@ public final class RealtimeListener implements WsListener {
     }
 
     private void handle(String text) {
+        if (!messageRate.tryConsume(1)) {
+            overRate(text);
+            return;
+        }
+        strikes = 0;
         try {
             Inbound message = Inbound.parse(text);
             RealtimeMetrics.messageIn(typeOf(message));
@@ -153,15 +159,28 @@ public final class RealtimeListener implements WsListener {
         }
     }
 
-    private void broadcast(Inbound.BroadcastRequest request) {
-        if (!session.identity().hasRole(push.broadcastRole())) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "Broadcasting needs the '" + push.broadcastRole() + "' role.");
+    /** Not acted on: told {@code rate_limited}, and closed with 1008 if it keeps going. */
+    private void overRate(String text) {
+        strikes++;
+        if (strikes >= endpoint.limits().rateLimitStrikes()) {
+            close(WsCloseCodes.VIOLATED_POLICY, "Message rate exceeded");
+            return;
         }
-        reply(new Outbound.Ack(request.id(), hub.broadcast(session.user(), request.payload())));
+        error(ErrorCode.RATE_LIMITED, "Over " + endpoint.limits().messagesPerSecond()
+                + " messages per second; this one was not acted on. Keep going and the connection is closed.",
+              Inbound.idOf(text));
+    }
+
+    private void broadcast(Inbound.BroadcastRequest request) {
+        String role = endpoint.push().broadcastRole();
+        if (!session.identity().hasRole(role)) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "Broadcasting needs the '" + role + "' role.");
+        }
+        reply(new Outbound.Ack(request.id(), endpoint.hub().broadcast(session.user(), request.payload())));
     }
 
     private void direct(Inbound.DirectRequest request) {
-        int delivered = hub.direct(session.user(), request.to(), request.payload());
+        int delivered = endpoint.hub().direct(session.user(), request.to(), request.payload());
         if (delivered == 0) {
             throw new ApiException(ErrorCode.USER_NOT_CONNECTED, "'" + request.to() + "' has no open session.");
         }
@@ -186,7 +205,6 @@ public final class RealtimeListener implements WsListener {
 
     private void close(int code, String reason) {
         closing = true;
-        LOG.log(Level.INFO, "Closing session {0} (user {1}) with {2}: {3}", session.id(), session.user(), code, reason);
         session.closeWith(code, reason);
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.helidon.websocket.WsCloseCodes;
 
@@ -35,6 +36,7 @@ public final class SessionRegistry {
 
     private final Map<String, Map<String, ConnectedSession>> byUser = new ConcurrentHashMap<>();
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicInteger open = new AtomicInteger();
     private volatile Observer observer = new Observer() {
         @Override
         public void joined(ConnectedSession session) {
@@ -51,6 +53,7 @@ public final class SessionRegistry {
 
     public void add(ConnectedSession session) {
         byUser.computeIfAbsent(session.user(), u -> new ConcurrentHashMap<>()).put(session.id(), session);
+        open.incrementAndGet();
         RealtimeMetrics.sessionOpened();
         observer.joined(session);
     }
@@ -64,6 +67,7 @@ public final class SessionRegistry {
         });
         session.closed();
         if (removed[0]) {
+            open.decrementAndGet();
             RealtimeMetrics.sessionClosed();
             observer.left(session);
         }
@@ -80,6 +84,17 @@ public final class SessionRegistry {
 
     public int size() {
         return all().size();
+    }
+
+    /** Sessions held, in O(1): may still count a dead one the next answer will forget (for limits, not reports). */
+    public int heldCount() {
+        return open.get();
+    }
+
+    /** As {@link #heldCount()}, for one user. */
+    public int heldCount(String user) {
+        var sessions = byUser.get(user);
+        return sessions == null ? 0 : sessions.size();
     }
 
     /** True once {@link #drain} started: new connections are told to go away at once. */

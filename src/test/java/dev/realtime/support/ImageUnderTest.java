@@ -23,7 +23,9 @@ public final class ImageUnderTest implements ServiceUnderTest, AutoCloseable {
                 .withExposedPorts(PORT)
                 .withEnv(Map.of("JWT_SECRET", TestServer.SECRET,
                                 "CORS_ORIGIN", TestServer.ALLOWED_ORIGIN,
-                                "CONFIG_FILE", "/config/test-users.yaml"))
+                                "CONFIG_FILE", "/config/test-users.yaml",
+                                // every test logs in from the Docker gateway's one address
+                                "LOGIN_ATTEMPTS_PER_MINUTE", "100000"))
                 .withClasspathResourceMapping("test-users.yaml", "/config/test-users.yaml",
                                               org.testcontainers.containers.BindMode.READ_ONLY)
                 .waitingFor(Wait.forHttp("/observe/health/ready").forStatusCode(204)

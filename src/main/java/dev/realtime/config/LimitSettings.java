@@ -1,0 +1,46 @@
+package dev.realtime.config;
+
+import java.time.Duration;
+
+import io.helidon.config.Config;
+
+/**
+ * {@code app.limits} and {@code app.login}: every abuse limit, explicit and safe by default.
+ *
+ * @param maxConnections           open WebSockets in all; more upgrades get 503
+ * @param maxConnectionsPerUser    open WebSockets per user; more get 429
+ * @param messagesPerSecond        average client messages per second per session (bursts of twice that)
+ * @param rateLimitStrikes         messages over the rate in a row before the session is closed with 1008
+ * @param loginAttemptsPerMinute   login attempts per client address per minute
+ * @param loginFailuresPerUser     failed logins per username per 15 minutes
+ * @param loginMaxConcurrentHashes bcrypt verifications running at once
+ * @param loginHashingWait         how long a login may wait for a hashing slot before it gets 503
+ */
+public record LimitSettings(int maxConnections,
+                            int maxConnectionsPerUser,
+                            int messagesPerSecond,
+                            int rateLimitStrikes,
+                            int loginAttemptsPerMinute,
+                            int loginFailuresPerUser,
+                            int loginMaxConcurrentHashes,
+                            Duration loginHashingWait) {
+    public static LimitSettings from(Config app) {
+        return new LimitSettings(positive(app, "limits.max-connections", 10_000),
+                                 positive(app, "limits.max-connections-per-user", 16),
+                                 positive(app, "limits.messages-per-second", 100),
+                                 positive(app, "limits.rate-limit-strikes", 10),
+                                 positive(app, "login.attempts-per-minute", 30),
+                                 positive(app, "login.failures-per-user", 10),
+                                 positive(app, "login.max-concurrent-hashes",
+                                          Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
+                                 Duration.ofMillis(positive(app, "login.hashing-wait-ms", 2000)));
+    }
+
+    private static int positive(Config app, String key, int defaultValue) {
+        int value = app.get(key).asInt().orElse(defaultValue);
+        if (value < 1) {
+            throw new IllegalStateException("app." + key + " must be at least 1, it is " + value);
+        }
+        return value;
+    }
+}

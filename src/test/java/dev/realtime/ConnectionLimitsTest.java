@@ -1,0 +1,63 @@
+package dev.realtime;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.realtime.support.Await;
+import dev.realtime.support.Contract;
+import dev.realtime.support.Http;
+import dev.realtime.support.RawHttp;
+import dev.realtime.support.TestServer;
+import dev.realtime.support.WsClient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Open WebSockets are capped in all (503) and per user (429), on the upgrade, with problem documents. */
+class ConnectionLimitsTest {
+    @Test
+    void upToTheGlobalCapConnectionsAreAcceptedAndTheNextIs503() {
+        try (TestServer server = TestServer.start(Map.of("MAX_CONNECTIONS", "2"))) {
+            String alice = Http.login(server, "alice", "alice-password");
+            String bob = Http.login(server, "bob", "bob-password");
+            try (WsClient first = open(server, alice); WsClient second = open(server, bob)) {
+                assertRefused(server, bob, 503, "server_busy");
+
+                second.closeNormally();
+                Await.until(() -> server.sessions().heldCount() == 1, () -> "the closed session is released");
+                try (WsClient third = open(server, bob)) {
+                    assertEquals(2, server.sessions().heldCount(), "room again after a close: welcomed");
+                }
+            }
+        }
+    }
+
+    @Test
+    void upToThePerUserCapAUserMayConnectAndTheNextIs429WhileOthersStillMay() {
+        try (TestServer server = TestServer.start(Map.of("MAX_CONNECTIONS_PER_USER", "2"))) {
+            String alice = Http.login(server, "alice", "alice-password");
+            try (WsClient first = open(server, alice); WsClient second = open(server, alice)) {
+                assertRefused(server, alice, 429, "too_many_connections");
+                try (WsClient bob = open(server, Http.login(server, "bob", "bob-password"))) {
+                    assertEquals(1, server.sessions().heldCount("bob"));
+                }
+            }
+        }
+    }
+
+    private static WsClient open(TestServer server, String token) {
+        WsClient client = WsClient.connect(server.ws("/?token=" + token));
+        client.next("welcome");
+        return client;
+    }
+
+    private static void assertRefused(TestServer server, String token, int status, String code) {
+        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of());
+        JsonNode problem = Contract.assertHttp("GET", "/", response.status(), response.headers(), response.body());
+        Contract.assertProblem(problem, status, code);
+        assertTrue(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()) >= 1);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.realtime;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.realtime.support.Http;
+import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.WsClient;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Each session may send WS_MESSAGES_PER_SECOND (bursts of twice that); over it: rate_limited, then 1008. */
+class MessageRateLimitTest {
+    @RegisterExtension
+    static final ServerPerClass server = ServerPerClass.withEnv(Map.of("WS_MESSAGES_PER_SECOND", "5",
+                                                                        "WS_RATE_LIMIT_STRIKES", "3"));
+
+    @Test
+    void aBurstUpToTwiceTheRateIsAnsweredAndTheNextMessageIsRateLimitedButTheConnectionStays() {
+        try (WsClient client = connect()) {
+            for (int i = 0; i < 10; i++) {
+                client.send(echo("burst-" + i));
+            }
+            for (int i = 0; i < 10; i++) {
+                assertEquals("burst-" + i, client.next("echo").get("id").asText());
+            }
+            client.send(echo("one-too-many"));
+            JsonNode error = client.next("error");
+            assertEquals("rate_limited", error.get("code").asText());
+            assertEquals("one-too-many", error.get("id").asText());
+        }
+    }
+
+    @Test
+    void aClientThatKeepsGoingOverTheRateIsClosedWith1008() {
+        try (WsClient client = connect()) {
+            for (int i = 0; i < 13; i++) {
+                client.send(echo("flood-" + i));
+            }
+            assertEquals(1008, client.awaitClose());
+        }
+    }
+
+    @Test
+    void aClientThatStaysUnderTheRateIsNeverLimited() throws Exception {
+        try (WsClient client = connect()) {
+            for (int i = 0; i < 15; i++) {
+                client.send(echo("steady-" + i));
+                assertEquals("steady-" + i, client.next("echo").get("id").asText());
+                Thread.sleep(250); // 4 per second, under the 5 allowed
+            }
+        }
+    }
+
+    private static WsClient connect() {
+        WsClient client = WsClient.connect(server.ws("/?token=" + Http.login(server, "alice", "alice-password")));
+        client.next("welcome");
+        return client;
+    }
+
+    private static String echo(String id) {
+        return "{\"type\":\"echo\",\"id\":\"" + id + "\",\"payload\":null}";
+    }
+}
