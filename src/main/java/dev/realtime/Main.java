@@ -11,6 +11,7 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.cors.CorsFeature;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
@@ -22,6 +23,7 @@ import dev.realtime.config.AuthSettings;
 import dev.realtime.config.CorsSettings;
 import dev.realtime.config.PushSettings;
 import dev.realtime.config.WsSettings;
+import dev.realtime.http.ConsoleRedirect;
 import dev.realtime.http.ContractService;
 import dev.realtime.http.CorsRefusal;
 import dev.realtime.http.LoginHandler;
@@ -86,6 +88,8 @@ public final class Main {
                                      .maxFrameLength(ws.maxMessageBytes())
                                      .build())
                 .addFeature(corsFeature(cors))
+                .addFeature(StaticContentFeature.create(content -> content.addClasspath(
+                        console -> console.location("console").context("/console").welcome("index.html"))))
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
                         .addFeature(new CorsRefusal(cors))
@@ -99,6 +103,7 @@ public final class Main {
                         .any("/messages", MethodNotAllowed.allowing(Method.POST))
                         .get("/sessions", new SessionsHandler(requests, sessions, push.adminRole()))
                         .any("/sessions", MethodNotAllowed.allowing(Method.GET))
+                        .get("/", new ConsoleRedirect())
                         .get("/", new UpgradeRequired())
                         .any("/", MethodNotAllowed.allowing(Method.GET))
                         .register(new ContractService())
