@@ -279,5 +279,5 @@ function log(kind, words, json) {
     while (list.childElementCount > LOG_LIMIT) {
         list.firstElementChild.remove();
     }
-    entry.scrollIntoView({block: 'nearest'});
+    list.scrollTop = list.scrollHeight; // the newest entry in view, without scrolling the page
 }
