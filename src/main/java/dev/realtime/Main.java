@@ -88,6 +88,8 @@ public final class Main {
                                      .maxFrameLength(ws.maxMessageBytes())
                                      .build())
                 .addFeature(corsFeature(cors))
+                // The web console (src/main/resources/console/). Its routes join this routing, so the filters
+                // below (security headers, CORS refusal, access log) apply to its files too.
                 .addFeature(StaticContentFeature.create(content -> content.addClasspath(
                         console -> console.location("console").context("/console").welcome("index.html"))))
                 .routing(routing -> routing
