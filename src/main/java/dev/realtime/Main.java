@@ -11,6 +11,7 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.cors.CorsFeature;
+import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
@@ -23,6 +24,7 @@ import dev.realtime.config.CorsSettings;
 import dev.realtime.config.LimitSettings;
 import dev.realtime.config.PushSettings;
 import dev.realtime.config.WsSettings;
+import dev.realtime.http.ConsoleRedirect;
 import dev.realtime.http.ContractService;
 import dev.realtime.http.CorsRefusal;
 import dev.realtime.http.LoginHandler;
@@ -91,6 +93,10 @@ public final class Main {
                                      .maxFrameLength(ws.maxMessageBytes())
                                      .build())
                 .addFeature(corsFeature(cors))
+                // The web console (src/main/resources/console/). Its routes join this routing, so the filters
+                // below (security headers, CORS refusal, access log) apply to its files too.
+                .addFeature(StaticContentFeature.create(content -> content.addClasspath(
+                        console -> console.location("console").context("/console").welcome("index.html"))))
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
                         .addFeature(new CorsRefusal(cors))
@@ -104,6 +110,7 @@ public final class Main {
                         .any("/messages", MethodNotAllowed.allowing(Method.POST))
                         .get("/sessions", new SessionsHandler(requests, sessions, push.adminRole()))
                         .any("/sessions", MethodNotAllowed.allowing(Method.GET))
+                        .get("/", new ConsoleRedirect())
                         .get("/", new UpgradeRequired())
                         .any("/", MethodNotAllowed.allowing(Method.GET))
                         .register(new ContractService())

@@ -20,11 +20,16 @@ public final class ProblemErrorHandler implements ErrorHandler<Throwable> {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res, Throwable throwable) {
-        String path = req.path().rawPath();
+        // Absolute: inside a registered service (the console's static content) the path is relative to its context.
+        String path = req.path().absolute().rawPath();
         if (throwable instanceof ApiException e) {
             Problems.send(res, e, path);
         } else if (throwable instanceof NotFoundException) {
             Problems.send(res, ErrorCode.NOT_FOUND, "There is nothing at " + path + ".", path);
+        } else if (throwable instanceof HttpException e && e.status().code() < 400) {
+            // No error: static content answers a conditional request this way (304 Not Modified, with its ETag).
+            e.headers().forEach(res.headers()::set);
+            res.status(e.status()).send();
         } else if (throwable instanceof HttpException e && e.status().code() < 500) {
             ErrorCode code = ErrorCode.forStatus(e.status().code());
             Problems.send(res, code, code.title() + ".", path);

@@ -80,6 +80,11 @@ public final class ConnectedSession {
         return false;
     }
 
+    /** Starts delivering what was queued; until then the session is only being set up. */
+    void startSending() {
+        outbox.start();
+    }
+
     boolean presenceSubscriber() {
         return presenceSubscriber;
     }

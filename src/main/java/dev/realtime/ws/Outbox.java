@@ -20,7 +20,12 @@ final class Outbox {
     Outbox(WsSession socket, int capacity, String name, Runnable onWriteFailure) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.socket = socket;
-        this.writer = Thread.ofVirtual().name("ws-out-" + name).start(() -> drain(onWriteFailure));
+        this.writer = Thread.ofVirtual().name("ws-out-" + name).unstarted(() -> drain(onWriteFailure));
+    }
+
+    /** Starts writing; what was offered before goes out first. */
+    void start() {
+        writer.start();
     }
 
     /** @return false if the queue is full (or the outbox closed): the message is not sent */
@@ -37,7 +42,9 @@ final class Outbox {
     /** As {@link #abandon()}, and stops the writer (a write in progress is cut off with the connection). */
     void close() {
         abandon();
-        writer.interrupt();
+        if (writer.isAlive()) {
+            writer.interrupt();
+        }
     }
 
     private void drain(Runnable onWriteFailure) {

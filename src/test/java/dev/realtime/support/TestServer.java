@@ -26,7 +26,8 @@ public final class TestServer implements ServiceUnderTest, AutoCloseable {
         SessionRegistry[] registry = new SessionRegistry[1];
         this.server = WebServer.builder()
                 .update(builder -> registry[0] = Main.setup(builder, config))
-                .port(0)
+                // A free port, unless the test needs to know it up front (a browser's origin must be allowed).
+                .port(Integer.parseInt(env.getOrDefault("PORT", "0")))
                 .host("127.0.0.1")
                 .build()
                 .start();
