@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A test user's WebSocket session that has read its welcome: the client, the user and the
- * session id the server gave it. Test users log in with {@code <name>-password}; tokens are cached
+ * A test user's WebSocket session that has read its welcome: the client, the user, the session id
+ * the server gave it and the welcome itself. Test users log in with {@code <name>-password}; tokens are cached
  * per server, since each login costs a bcrypt check.
  */
-public record Peer(String user, String sessionId, WsClient client) implements AutoCloseable {
+public record Peer(String user, String sessionId, JsonNode welcome, WsClient client) implements AutoCloseable {
     private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
     private static final AtomicInteger PROBES = new AtomicInteger();
 
@@ -22,7 +22,7 @@ public record Peer(String user, String sessionId, WsClient client) implements Au
         WsClient client = WsClient.connect(server.ws("/?token=" + token(server, user)));
         JsonNode welcome = client.next("welcome");
         assertEquals(user, welcome.get("user").asText(), "welcome: " + welcome);
-        return new Peer(user, welcome.get("sessionId").asText(), client);
+        return new Peer(user, welcome.get("sessionId").asText(), welcome, client);
     }
 
     /** A token of the test user {@code user} for this server. */
