@@ -126,6 +126,13 @@ public final class ConnectedSession {
 
     /** The connection ended (or is ending): stop writing. */
     void closed() {
+        if (slow.get()) {
+            // The writer may be blocked in the middle of a frame, ahead of the 1008 close frame. Interrupting
+            // a virtual thread blocked in a socket write closes the socket: the peer would get half a frame
+            // and no close frame. The grace period's disconnect() stops the writer instead.
+            outbox.abandon();
+            return;
+        }
         outbox.close();
     }
 
