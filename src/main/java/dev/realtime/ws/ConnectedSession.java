@@ -63,6 +63,11 @@ public final class ConnectedSession {
         return socket;
     }
 
+    /** Starts writing the queued messages to the socket. */
+    void start() {
+        outbox.start();
+    }
+
     /**
      * Queues a message for this session. If its queue is full the session is a slow consumer:
      * it is closed with 1008 and the message is not delivered.

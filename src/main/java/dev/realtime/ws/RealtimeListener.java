@@ -64,13 +64,15 @@ public final class RealtimeListener implements WsListener {
         String id = UUID.randomUUID().toString();
         session = new ConnectedSession(id, identity, clock.instant(), socket, settings.outboxCapacity(), this::slowConsumer);
         if (registry.isDraining()) {
-            session.closed();
             socket.close(WsCloseCodes.GOING_AWAY, "Server shutting down");
             return;
         }
         LOG.log(Level.INFO, "WebSocket open: session {0}, user {1}", session.id(), session.user());
+        // The welcome is queued first, but written only once the session is registered: a client that has its
+        // welcome is reachable by every push (and listed), and nothing reaches it before its welcome.
         reply(new Outbound.Welcome(session));
         registry.add(session);
+        session.start();
     }
 
     @Override
