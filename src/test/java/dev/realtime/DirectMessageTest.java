@@ -61,6 +61,23 @@ class DirectMessageTest {
         }
     }
 
+    /** A client that holds its welcome is reachable at once: its session is registered before the welcome is sent. */
+    @Test
+    void aSessionIsReachableAsSoonAsItsClientHasTheWelcome() {
+        try (Peer alice = Peer.connect(server, "alice")) {
+            for (int i = 0; i < 100; i++) {
+                try (Peer bob = Peer.connect(server, "bob")) {
+                    alice.send(direct("r-" + i, "bob", String.valueOf(i)));
+                    JsonNode reply = alice.client().next();
+                    assertEquals("ack", reply.path("type").asText(), "round " + i + ": bob has his welcome; reply: " + reply);
+                    assertEquals(1, reply.get("delivered").asInt());
+                    assertEquals(i, bob.next("direct").get("payload").asInt());
+                    assertEquals(1000, bob.client().closeNormally());
+                }
+            }
+        }
+    }
+
     @Test
     void aDirectMessageToOneselfReachesEveryOwnSessionTheSendersToo() {
         try (Peer alice1 = Peer.connect(server, "alice");

@@ -67,6 +67,19 @@ class SessionsApiTest {
         }
     }
 
+    /** A client that holds its welcome may be pushed to at once: its session is registered before the welcome is sent. */
+    @Test
+    void aSessionIsListedAsSoonAsItsClientHasTheWelcome() {
+        for (int i = 0; i < 100; i++) {
+            try (Peer alice = Peer.connect(server, "alice")) {
+                JsonNode list = sessions();
+                assertEquals(List.of("alice"), users(list), "round " + i + ": " + list);
+                assertConnections(list.get("users").get(0), alice);
+                assertEquals(1000, alice.client().closeNormally());
+            }
+        }
+    }
+
     @Test
     void withNoSessionOpenTheListIsEmpty() {
         JsonNode list = sessions();
