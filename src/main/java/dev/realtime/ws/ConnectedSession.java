@@ -64,6 +64,11 @@ public final class ConnectedSession {
         return socket;
     }
 
+    /** Starts writing the queued messages to the socket. */
+    void start() {
+        outbox.start();
+    }
+
     /**
      * Queues a message for this session. If its queue is full the session is a slow consumer:
      * it is closed with 1008 and the message is not delivered.
@@ -78,11 +83,6 @@ public final class ConnectedSession {
             closeAsSlowConsumer();
         }
         return false;
-    }
-
-    /** Starts delivering what was queued; until then the session is only being set up. */
-    void startSending() {
-        outbox.start();
     }
 
     boolean presenceSubscriber() {
@@ -134,6 +134,13 @@ public final class ConnectedSession {
 
     /** The connection ended (or is ending): stop writing. */
     void closed() {
+        if (slow.get()) {
+            // The writer may be blocked in the middle of a frame, ahead of the 1008 close frame. Interrupting
+            // a virtual thread blocked in a socket write closes the socket: the peer would get half a frame
+            // and no close frame. The grace period's disconnect() stops the writer instead.
+            outbox.abandon();
+            return;
+        }
         outbox.close();
     }
 

@@ -14,18 +14,24 @@ import io.helidon.websocket.WsSession;
 final class Outbox {
     private final BlockingQueue<String> queue;
     private final WsSession socket;
-    private final Thread writer;
+    private final String name;
+    private final Runnable onWriteFailure;
+    private volatile Thread writer;
     private volatile boolean closed;
 
     Outbox(WsSession socket, int capacity, String name, Runnable onWriteFailure) {
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.socket = socket;
-        this.writer = Thread.ofVirtual().name("ws-out-" + name).unstarted(() -> drain(onWriteFailure));
+        this.name = name;
+        this.onWriteFailure = onWriteFailure;
     }
 
-    /** Starts writing; what was offered before goes out first. */
+    /** Starts the writer; until then messages are only queued. */
     void start() {
-        writer.start();
+        writer = Thread.ofVirtual().name("ws-out-" + name).start(this::drain);
+        if (closed) {
+            close(); // closed while it started: close() may not have seen the writer
+        }
     }
 
     /** @return false if the queue is full (or the outbox closed): the message is not sent */
@@ -42,12 +48,13 @@ final class Outbox {
     /** As {@link #abandon()}, and stops the writer (a write in progress is cut off with the connection). */
     void close() {
         abandon();
-        if (writer.isAlive()) {
-            writer.interrupt();
+        Thread running = writer;
+        if (running != null) {
+            running.interrupt();
         }
     }
 
-    private void drain(Runnable onWriteFailure) {
+    private void drain() {
         try {
             while (!closed) {
                 String text = queue.take();

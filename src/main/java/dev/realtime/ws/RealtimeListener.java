@@ -70,11 +70,11 @@ public final class RealtimeListener implements WsListener {
             return;
         }
         LOG.log(Level.INFO, "WebSocket open: session {0}, user {1}", session.id(), session.user());
-        // The welcome is queued first, so it is the first message; it goes out once the session is
-        // registered, so a client that got its welcome can be found (and reached) by everyone else.
+        // The welcome is queued first, but written only once the session is registered: a client that has its
+        // welcome is reachable by every push (and listed), and nothing reaches it before its welcome.
         reply(new Outbound.Welcome(session));
         registry.add(session);
-        session.startSending();
+        session.start();
     }
 
     @Override

@@ -21,8 +21,9 @@ import dev.realtime.metrics.RealtimeMetrics;
  * Sessions are removed by the listener when a connection closes normally, but Helidon gives the
  * listener no callback when a connection just ends (no close frame) or when Helidon closes it
  * itself (1009 for an over-long frame). So every answer checks each session's connection
- * ({@link ConnectedSession#isOpen()}) and forgets the closed ones, and {@link Keepalive} catches
- * peers whose connection looks open but no longer answers.
+ * ({@link ConnectedSession#isOpen()}) and forgets the closed ones, {@link #sweep()} does the same every
+ * second when nobody asks (so presence subscribers hear of a dropped connection promptly), and
+ * {@link Keepalive} catches peers whose connection looks open but no longer answers.
  */
 public final class SessionRegistry {
     private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
@@ -95,6 +96,14 @@ public final class SessionRegistry {
     public int heldCount(String user) {
         var sessions = byUser.get(user);
         return sessions == null ? 0 : sessions.size();
+    }
+
+    /**
+     * Forgets the sessions whose connection has ended without a listener callback (a client that
+     * crashed or lost its network). Cheap: it reads a flag per session; run by a {@link PeriodicTask}.
+     */
+    public void sweep() {
+        all();
     }
 
     /** True once {@link #drain} started: new connections are told to go away at once. */
