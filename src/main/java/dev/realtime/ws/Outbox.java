@@ -12,11 +12,13 @@ import io.helidon.websocket.WsSession;
  * is full, {@link #offer} says so and the caller treats the peer as a slow consumer.
  */
 final class Outbox {
+    /** Wakes a writer waiting for work so that it sees the outbox closed (compared by identity). */
+    private static final String STOP = new String("stop");
+
     private final BlockingQueue<String> queue;
     private final WsSession socket;
     private final String name;
     private final Runnable onWriteFailure;
-    private volatile Thread writer;
     private volatile boolean closed;
 
     Outbox(WsSession socket, int capacity, String name, Runnable onWriteFailure) {
@@ -28,10 +30,7 @@ final class Outbox {
 
     /** Starts the writer; until then messages are only queued. */
     void start() {
-        writer = Thread.ofVirtual().name("ws-out-" + name).start(this::drain);
-        if (closed) {
-            close(); // closed while it started: close() may not have seen the writer
-        }
+        Thread.ofVirtual().name("ws-out-" + name).start(this::drain);
     }
 
     /** @return false if the queue is full (or the outbox closed): the message is not sent */
@@ -45,20 +44,21 @@ final class Outbox {
         queue.clear();
     }
 
-    /** As {@link #abandon()}, and stops the writer (a write in progress is cut off with the connection). */
+    /**
+     * As {@link #abandon()}, and lets the writer end. It is woken, never interrupted: interrupting a
+     * virtual thread in a socket write closes the socket, which would cut off a frame (and a close
+     * handshake) in progress. A writer stuck on a peer that does not read ends when the connection is cut.
+     */
     void close() {
         abandon();
-        Thread running = writer;
-        if (running != null) {
-            running.interrupt();
-        }
+        queue.offer(STOP);
     }
 
     private void drain() {
         try {
             while (!closed) {
                 String text = queue.take();
-                if (!closed) {
+                if (!closed && text != STOP) {
                     socket.send(text, true);
                 }
             }
