@@ -19,9 +19,10 @@ COPY --from=build /build/target/realtime-service.jar realtime-service.jar
 USER realtime
 ENV PORT=3000
 EXPOSE 3000
-# No curl or wget in the JRE image: bash's /dev/tcp asks the readiness endpoint (204 = up).
+# No curl or wget in the JRE image: bash's /dev/tcp asks the liveness endpoint (204 = up). Liveness, not
+# readiness: with a Redis backplane, readiness is DOWN while Redis is, and the instance must keep serving its sessions.
 HEALTHCHECK --interval=5s --timeout=3s --start-period=20s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000} && printf 'GET /observe/health/ready HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -qE ' (200|204) '"]
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${PORT:-3000} && printf 'GET /observe/health/live HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -qE ' (200|204) '"]
 # Container-aware heap; die (and get restarted) rather than limp on after an OutOfMemoryError.
 # Extra JVM flags: JAVA_TOOL_OPTIONS. SIGTERM reaches the JVM directly (exec form), which drains WebSockets with 1001.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/realtime-service.jar"]

@@ -3,14 +3,20 @@ package dev.realtime;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
 import io.helidon.http.Method;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.cors.CorsFeature;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.staticcontent.StaticContentFeature;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
@@ -20,6 +26,10 @@ import dev.realtime.auth.RequestAuthenticator;
 import dev.realtime.auth.TokenService;
 import dev.realtime.config.AppConfig;
 import dev.realtime.config.AuthSettings;
+import dev.realtime.cluster.Backplane;
+import dev.realtime.cluster.RedisBackplane;
+import dev.realtime.cluster.SingleInstance;
+import dev.realtime.config.ClusterSettings;
 import dev.realtime.config.CorsSettings;
 import dev.realtime.config.LimitSettings;
 import dev.realtime.config.PushSettings;
@@ -83,12 +93,16 @@ public final class Main {
         WsSettings ws = WsSettings.from(config.get("app.ws"));
         PushSettings push = PushSettings.from(config.get("app"));
         LimitSettings limits = LimitSettings.from(config.get("app"));
+        ClusterSettings cluster = ClusterSettings.from(config.get("app.cluster"));
         warnAboutDefaults(auth, cors);
 
         TokenService tokens = new TokenService(auth, clock);
         RequestAuthenticator requests = new RequestAuthenticator(tokens);
         SessionRegistry sessions = new SessionRegistry();
-        MessageHub hub = new MessageHub(sessions, clock);
+        Backplane backplane = cluster.redisUrl().isPresent()
+                ? new RedisBackplane(cluster, sessions)
+                : new SingleInstance(cluster.instanceId());
+        MessageHub hub = new MessageHub(sessions, backplane, clock);
         sessions.observe(hub);
         var endpoint = new RealtimeEndpoint(requests, sessions, hub, new ConnectionLimits(sessions, limits), ws, push, limits, clock);
 
@@ -99,6 +113,7 @@ public final class Main {
                                      .maxFrameLength(ws.maxMessageBytes())
                                      .build())
                 .addFeature(corsFeature(cors))
+                .addFeature(observe(backplane))
                 // The web console (src/main/resources/console/). Its routes join this routing, so the filters
                 // below (security headers, CORS refusal, access log) apply to its files too.
                 .addFeature(StaticContentFeature.create(content -> content.addClasspath(
@@ -108,6 +123,7 @@ public final class Main {
                         .addFeature(new CorsRefusal(cors))
                         .addFeature(new PeriodicTask("ws-keepalive", ws.pingInterval(), new Keepalive(sessions)))
                         .addFeature(new PeriodicTask("ws-sweep", SWEEP_INTERVAL, sessions::sweep))
+                        .update(r -> heartbeat(backplane, cluster).ifPresent(r::addFeature))
                         .update(r -> push.tickInterval().ifPresent(
                                 interval -> r.addFeature(new PeriodicTask("ws-tick", interval, hub::tick))))
                         .error(Throwable.class, new ProblemErrorHandler())
@@ -115,7 +131,7 @@ public final class Main {
                         .any("/login", MethodNotAllowed.allowing(Method.POST))
                         .post("/messages", new PublishHandler(requests, hub, push.publishRole()))
                         .any("/messages", MethodNotAllowed.allowing(Method.POST))
-                        .get("/sessions", new SessionsHandler(requests, sessions, push.adminRole()))
+                        .get("/sessions", new SessionsHandler(requests, sessions, backplane, push.adminRole()))
                         .any("/sessions", MethodNotAllowed.allowing(Method.GET))
                         .get("/", new ConsoleRedirect())
                         .get("/", new UpgradeRequired())
@@ -125,6 +141,26 @@ public final class Main {
                 .addRouting(WsRouting.builder()
                                     .endpoint("/", endpoint::newListener));
         return sessions;
+    }
+
+    /** With Redis, its heartbeat (presence); it leaves the cluster when the server stops. */
+    private static Optional<PeriodicTask> heartbeat(Backplane backplane, ClusterSettings cluster) {
+        if (backplane instanceof RedisBackplane redis) {
+            return Optional.of(new PeriodicTask("backplane-heartbeat", cluster.heartbeat(), redis::heartbeat, redis::close));
+        }
+        return Optional.empty();
+    }
+
+    /** Health (readiness is DOWN while the backplane cannot reach the other instances) and metrics. */
+    private static ObserveFeature observe(Backplane backplane) {
+        return ObserveFeature.builder()
+                .addObserver(HealthObserver.builder()
+                                     .useSystemServices(true)
+                                     .addCheck(() -> HealthCheckResponse.builder().status(backplane.healthy()).build(),
+                                               HealthCheckType.READINESS, "backplane")
+                                     .build())
+                .addObserver(MetricsObserver.create())
+                .build();
     }
 
     private static CorsFeature corsFeature(CorsSettings cors) {

@@ -39,6 +39,9 @@ public final class AppConfig {
             Map.entry("LOGIN_MAX_CONCURRENT_HASHES", "app.login.max-concurrent-hashes"),
             Map.entry("LOGIN_HASHING_WAIT_MS", "app.login.hashing-wait-ms"),
             Map.entry("IDLE_CONNECTION_TIMEOUT", "server.idle-connection-timeout"),
+            Map.entry("REDIS_URL", "app.cluster.redis-url"),
+            Map.entry("INSTANCE_ID", "app.cluster.instance-id"),
+            Map.entry("CLUSTER_HEARTBEAT_SECONDS", "app.cluster.heartbeat-seconds"),
             Map.entry("IDLE_CONNECTION_PERIOD", "server.idle-connection-period"),
             Map.entry("MAX_BODY_BYTES", "server.max-payload-size"));
     /** {@code CORS_ORIGIN} is a comma-separated list, as in the tutorial's {@code .env}. */

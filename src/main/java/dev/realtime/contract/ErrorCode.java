@@ -25,6 +25,7 @@ public enum ErrorCode {
     RATE_LIMITED(Status.TOO_MANY_REQUESTS_429, "Too many requests"),
     TOO_MANY_CONNECTIONS(Status.TOO_MANY_REQUESTS_429, "Too many connections"),
     SERVER_BUSY(Status.SERVICE_UNAVAILABLE_503, "Server busy"),
+    BACKPLANE_UNAVAILABLE(Status.SERVICE_UNAVAILABLE_503, "Backplane unavailable"),
     UPGRADE_REQUIRED(Status.UPGRADE_REQUIRED_426, "Upgrade required"),
     UNKNOWN_TYPE(Status.BAD_REQUEST_400, "Unknown message type"),
     INTERNAL_ERROR(Status.INTERNAL_SERVER_ERROR_500, "Internal error");

@@ -5,6 +5,7 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.auth.Identity;
@@ -28,7 +29,8 @@ public final class PublishHandler implements Handler {
         this.publishRole = publishRole;
     }
 
-    record PublishResult(int delivered) {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record PublishResult(int delivered, Boolean degraded) {
     }
 
     @Override
@@ -46,17 +48,18 @@ public final class PublishHandler implements Handler {
             throw invalid("'payload' is required (any JSON value).");
         }
         JsonNode to = body.get("to");
-        int delivered;
+        MessageHub.Delivery delivery;
         if (to == null) {
-            delivered = hub.broadcast(publisher.user(), body.get("payload"));
+            delivery = hub.broadcast(publisher.user(), body.get("payload"));
         } else {
             if (!to.isTextual() || to.asText().isEmpty() || to.asText().codePointCount(0, to.asText().length()) > MAX_USER_LENGTH) {
                 throw invalid("'to' must be a user name of 1 to " + MAX_USER_LENGTH + " characters.");
             }
-            delivered = hub.direct(publisher.user(), to.asText(), body.get("payload"));
+            delivery = hub.direct(publisher.user(), to.asText(), body.get("payload"));
         }
-        RealtimeMetrics.pushDelivered(delivered);
-        JsonBodies.send(res, Status.ACCEPTED_202, new PublishResult(delivered));
+        RealtimeMetrics.pushDelivered(delivery.delivered());
+        JsonBodies.send(res, Status.ACCEPTED_202,
+                        new PublishResult(delivery.delivered(), delivery.degraded() ? Boolean.TRUE : null));
     }
 
     private static ApiException invalid(String detail) {

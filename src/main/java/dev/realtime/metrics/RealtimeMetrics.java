@@ -56,6 +56,11 @@ public final class RealtimeMetrics {
         counter("realtime.closes", "code", String.valueOf(code)).increment();
     }
 
+    /** A backplane (Redis) operation failed: cross-instance delivery or presence did not happen. */
+    public static void backplaneFailure() {
+        counter("realtime.backplane.failures", null, null).increment();
+    }
+
     public static void slowConsumerClosed() {
         counter("realtime.slow.consumers", null, null).increment();
     }

@@ -2,37 +2,64 @@ package dev.realtime.ws;
 
 import java.time.Clock;
 import java.util.Collection;
+import java.util.OptionalInt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.realtime.cluster.Backplane;
+import dev.realtime.cluster.ClusterMessage;
 import dev.realtime.contract.Json;
 import dev.realtime.metrics.RealtimeMetrics;
 
 /**
  * Server push: broadcast to every session, direct to every session of one user, presence events to
  * the sessions that subscribed, the periodic tick. A message is serialized once and queued on each
- * target session; no sender ever waits for a receiver.
+ * target session here; no sender ever waits for a receiver. With a {@link Backplane} the same
+ * messages reach the sessions of the other instances, and what they did not reach is said, not hidden.
  */
 public final class MessageHub implements SessionRegistry.Observer {
     private final SessionRegistry sessions;
+    private final Backplane backplane;
     private final Clock clock;
 
-    public MessageHub(SessionRegistry sessions, Clock clock) {
+    /**
+     * @param delivered sessions the message was handed to (here, plus those other instances hold)
+     * @param degraded  the other instances could not be reached: {@code delivered} counts this one only
+     */
+    public record Delivery(int delivered, boolean degraded) {
+    }
+
+    public MessageHub(SessionRegistry sessions, Backplane backplane, Clock clock) {
         this.sessions = sessions;
+        this.backplane = backplane;
         this.clock = clock;
+        backplane.onRemote(this::deliverRemote);
     }
 
-    /** @return the number of sessions the message was queued for */
-    public int broadcast(String from, JsonNode payload) {
-        return deliver(sessions.all(), new Outbound.Broadcast(from, payload));
+    public String instanceId() {
+        return backplane.instanceId();
     }
 
-    /** @return the number of sessions of {@code to} the message was queued for (0: not connected) */
-    public int direct(String from, String to, JsonNode payload) {
-        return deliver(sessions.sessionsOf(to), new Outbound.Direct(from, payload));
+    public Delivery broadcast(String from, JsonNode payload) {
+        int local = deliver(sessions.all(), new Outbound.Broadcast(from, payload));
+        OptionalInt remote = backplane.publish(ClusterMessage.broadcast(backplane.instanceId(), from, payload))
+                ? backplane.remoteSessionCount()
+                : OptionalInt.empty();
+        return new Delivery(local + remote.orElse(0), remote.isEmpty());
     }
 
-    /** The periodic server event (the tutorial's one-second broadcast), when configured. */
+    /** A {@code delivered} of 0 without {@code degraded} means {@code to} is connected nowhere. */
+    public Delivery direct(String from, String to, JsonNode payload) {
+        int local = deliver(sessions.sessionsOf(to), new Outbound.Direct(from, payload));
+        OptionalInt remote = backplane.remoteSessionCount(to);
+        if (remote.isPresent() && remote.getAsInt() > 0
+                && !backplane.publish(ClusterMessage.direct(backplane.instanceId(), from, to, payload))) {
+            remote = OptionalInt.empty();
+        }
+        return new Delivery(local + remote.orElse(0), remote.isEmpty());
+    }
+
+    /** The periodic server event (the tutorial's one-second broadcast), when configured; this instance's sessions. */
     public void tick() {
         var all = sessions.all();
         deliver(all, new Outbound.Tick(clock.instant().toString(), all.size()));
@@ -40,21 +67,40 @@ public final class MessageHub implements SessionRegistry.Observer {
 
     @Override
     public void joined(ConnectedSession session) {
+        backplane.joined(session);
         presence("join", session);
     }
 
     @Override
     public void left(ConnectedSession session) {
+        backplane.left(session);
         presence("leave", session);
     }
 
     private void presence(String event, ConnectedSession session) {
+        String at = clock.instant().toString();
+        presenceHere(new Outbound.Presence(event, session.user(), session.id(), at), session);
+        backplane.publish(ClusterMessage.presence(backplane.instanceId(), event, session.user(), session.id(), at));
+    }
+
+    private void presenceHere(Outbound.Presence event, ConnectedSession about) {
         var subscribers = sessions.all().stream()
                 .filter(ConnectedSession::presenceSubscriber)
-                .filter(s -> s != session)
+                .filter(s -> s != about)
                 .toList();
         if (!subscribers.isEmpty()) {
-            deliver(subscribers, new Outbound.Presence(event, session.user(), session.id(), clock.instant().toString()));
+            deliver(subscribers, event);
+        }
+    }
+
+    /** A message another instance published: delivered to this instance's sessions. */
+    private void deliverRemote(ClusterMessage message) {
+        switch (message.kind()) {
+        case "broadcast" -> deliver(sessions.all(), new Outbound.Broadcast(message.from(), message.payload()));
+        case "direct" -> deliver(sessions.sessionsOf(message.to()), new Outbound.Direct(message.from(), message.payload()));
+        case "presence" -> presenceHere(new Outbound.Presence(message.event(), message.from(), message.sessionId(), message.at()),
+                                        null);
+        default -> throw new IllegalArgumentException("Unknown backplane message kind " + message.kind());
         }
     }
 

@@ -14,10 +14,10 @@ public sealed interface Outbound {
     @JsonProperty
     String type();
 
-    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt"})
-    record Welcome(String sessionId, String user, List<String> roles, String connectedAt) implements Outbound {
-        public Welcome(ConnectedSession session) {
-            this(session.id(), session.user(), session.identity().roles(), session.connectedAt().toString());
+    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance"})
+    record Welcome(String sessionId, String user, List<String> roles, String connectedAt, String instance) implements Outbound {
+        public Welcome(ConnectedSession session, String instance) {
+            this(session.id(), session.user(), session.identity().roles(), session.connectedAt().toString(), instance);
         }
 
         @Override
@@ -50,10 +50,21 @@ public sealed interface Outbound {
         }
     }
 
-    /** @param delivered sessions reached, for broadcast and direct requests; null otherwise */
+    /**
+     * @param delivered sessions reached, for broadcast and direct requests; null otherwise
+     * @param degraded  true when other instances could not be reached; null otherwise
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "id", "delivered"})
-    record Ack(String id, Integer delivered) implements Outbound {
+    @JsonPropertyOrder({"type", "id", "delivered", "degraded"})
+    record Ack(String id, Integer delivered, Boolean degraded) implements Outbound {
+        static Ack of(String id) {
+            return new Ack(id, null, null);
+        }
+
+        static Ack of(String id, MessageHub.Delivery delivery) {
+            return new Ack(id, delivery.delivered(), delivery.degraded() ? Boolean.TRUE : null);
+        }
+
         @Override
         public String type() {
             return "ack";

@@ -11,7 +11,8 @@ import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
- * Runs a task at a fixed delay while the server runs (the keepalive, the tick). An
+ * Runs a task now and then at a fixed delay while the server runs (keepalive, tick, sweep, the
+ * backplane's heartbeat). An
  * {@link HttpFeature} only for its lifecycle: it starts after the server and stops with it.
  */
 public final class PeriodicTask implements HttpFeature {
@@ -20,12 +21,19 @@ public final class PeriodicTask implements HttpFeature {
     private final String name;
     private final Duration interval;
     private final Runnable task;
+    private final Runnable afterStop;
     private ScheduledExecutorService timer;
 
     public PeriodicTask(String name, Duration interval, Runnable task) {
+        this(name, interval, task, () -> { });
+    }
+
+    /** @param afterStop run once the server has stopped and the task with it */
+    public PeriodicTask(String name, Duration interval, Runnable task, Runnable afterStop) {
         this.name = name;
         this.interval = interval;
         this.task = task;
+        this.afterStop = afterStop;
     }
 
     @Override
@@ -35,7 +43,7 @@ public final class PeriodicTask implements HttpFeature {
     @Override
     public void afterStart(WebServer webServer) {
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name).factory());
-        timer.scheduleWithFixedDelay(this::runSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::runSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -43,6 +51,7 @@ public final class PeriodicTask implements HttpFeature {
         if (timer != null) {
             timer.shutdownNow();
         }
+        afterStop.run();
     }
 
     private void runSafely() {

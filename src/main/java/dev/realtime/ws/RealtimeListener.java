@@ -72,7 +72,7 @@ public final class RealtimeListener implements WsListener {
         LOG.log(Level.INFO, "WebSocket open: session {0}, user {1}", session.id(), session.user());
         // The welcome is queued first, but written only once the session is registered: a client that has its
         // welcome is reachable by every push (and listed), and nothing reaches it before its welcome.
-        reply(new Outbound.Welcome(session));
+        reply(new Outbound.Welcome(session, endpoint.hub().instanceId()));
         registry.add(session);
         session.start();
     }
@@ -150,7 +150,7 @@ public final class RealtimeListener implements WsListener {
             case Inbound.DirectRequest direct -> direct(direct);
             case Inbound.PresenceSubscription subscription -> {
                 session.presenceSubscriber(subscription.on());
-                reply(new Outbound.Ack(subscription.id(), null));
+                reply(Outbound.Ack.of(subscription.id()));
             }
             }
         } catch (ApiException e) {
@@ -179,15 +179,19 @@ public final class RealtimeListener implements WsListener {
         if (!session.identity().hasRole(role)) {
             throw new ApiException(ErrorCode.FORBIDDEN, "Broadcasting needs the '" + role + "' role.");
         }
-        reply(new Outbound.Ack(request.id(), endpoint.hub().broadcast(session.user(), request.payload())));
+        reply(Outbound.Ack.of(request.id(), endpoint.hub().broadcast(session.user(), request.payload())));
     }
 
     private void direct(Inbound.DirectRequest request) {
-        int delivered = endpoint.hub().direct(session.user(), request.to(), request.payload());
-        if (delivered == 0) {
+        var delivery = endpoint.hub().direct(session.user(), request.to(), request.payload());
+        if (delivery.delivered() == 0 && delivery.degraded()) {
+            throw new ApiException(ErrorCode.BACKPLANE_UNAVAILABLE, "'" + request.to() + "' is not on this instance, and the "
+                    + "other instances cannot be reached now; nothing was delivered.");
+        }
+        if (delivery.delivered() == 0) {
             throw new ApiException(ErrorCode.USER_NOT_CONNECTED, "'" + request.to() + "' has no open session.");
         }
-        reply(new Outbound.Ack(request.id(), delivered));
+        reply(Outbound.Ack.of(request.id(), delivery));
     }
 
     private void error(ErrorCode code, String detail, String id) {

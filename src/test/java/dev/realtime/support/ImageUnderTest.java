@@ -1,9 +1,12 @@
 package dev.realtime.support;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
+import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 
 /**
@@ -18,30 +21,39 @@ public final class ImageUnderTest implements ServiceUnderTest, AutoCloseable {
 
     private final GenericContainer<?> container;
 
-    private ImageUnderTest() {
+    private ImageUnderTest(Map<String, String> extraEnv, Network network) {
+        Map<String, String> env = new HashMap<>(Map.of("JWT_SECRET", TestServer.SECRET,
+                                                       "CORS_ORIGIN", TestServer.ALLOWED_ORIGIN,
+                                                       "CONFIG_FILE", "/config/test-users.yaml",
+                                                       // every test logs in from the Docker gateway's one address
+                                                       "LOGIN_ATTEMPTS_PER_MINUTE", "100000"));
+        env.putAll(extraEnv);
         container = new GenericContainer<>(IMAGE)
                 .withExposedPorts(PORT)
-                .withEnv(Map.of("JWT_SECRET", TestServer.SECRET,
-                                "CORS_ORIGIN", TestServer.ALLOWED_ORIGIN,
-                                "CONFIG_FILE", "/config/test-users.yaml",
-                                // every test logs in from the Docker gateway's one address
-                                "LOGIN_ATTEMPTS_PER_MINUTE", "100000"))
-                .withClasspathResourceMapping("test-users.yaml", "/config/test-users.yaml",
-                                              org.testcontainers.containers.BindMode.READ_ONLY)
-                .waitingFor(Wait.forHttp("/observe/health/ready").forStatusCode(204)
+                .withEnv(env)
+                .withClasspathResourceMapping("test-users.yaml", "/config/test-users.yaml", BindMode.READ_ONLY)
+                .waitingFor(Wait.forHttp("/observe/health/live").forStatusCode(204)
                                     .withStartupTimeout(Duration.ofSeconds(60)));
+        if (network != null) {
+            container.withNetwork(network);
+        }
         container.start();
     }
 
     /** A fresh container, for tests that stop it. */
     public static ImageUnderTest startNew() {
-        return new ImageUnderTest();
+        return new ImageUnderTest(Map.of(), null);
+    }
+
+    /** A fresh container on {@code network} with more environment (e.g. an instance of a cluster). */
+    public static ImageUnderTest startNew(Map<String, String> env, Network network) {
+        return new ImageUnderTest(env, network);
     }
 
     /** One container shared by the read-only test classes (started once per test JVM). */
     public static synchronized ImageUnderTest shared() {
         if (shared == null) {
-            shared = new ImageUnderTest();
+            shared = new ImageUnderTest(Map.of(), null);
         }
         return shared;
     }

@@ -1,0 +1,46 @@
+package dev.realtime.cluster;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+import dev.realtime.ws.ConnectedSession;
+
+/**
+ * How instances reach each other's sessions. Every query answers empty, and {@link #publish}
+ * false, when the other instances cannot be reached: callers then say so (degraded), never drop
+ * silently.
+ */
+public interface Backplane extends AutoCloseable {
+    String instanceId();
+
+    /** Where messages from other instances go (set once, before any arrives). */
+    void onRemote(Consumer<ClusterMessage> handler);
+
+    /** @return false if the other instances could not be reached */
+    boolean publish(ClusterMessage message);
+
+    /** This instance's session opened or closed: its presence for the others. */
+    void joined(ConnectedSession session);
+
+    void left(ConnectedSession session);
+
+    /** Sessions on the other live instances. */
+    OptionalInt remoteSessionCount();
+
+    /** Sessions of {@code user} on the other live instances. */
+    OptionalInt remoteSessionCount(String user);
+
+    /** Every session of the other live instances. */
+    Optional<List<RemoteSession>> remoteSessions();
+
+    /** The live instances, this one included. */
+    Optional<List<String>> liveInstances();
+
+    /** Whether the other instances can be reached now (readiness). */
+    boolean healthy();
+
+    @Override
+    void close();
+}
