@@ -3,6 +3,7 @@ package dev.realtime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -19,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.support.Browser;
 import dev.realtime.support.Contract;
+import dev.realtime.support.Http;
 import dev.realtime.support.ServerPerClass;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -121,6 +123,25 @@ class ConsoleBrowserTest {
                 assertTheTokenIsOnlyInMemory(browser);
                 assertNoConsoleErrors(browser);
             }
+        }
+    }
+
+    @Test
+    void aBackEndPublishReachesTheBrowser() {
+        try (Browser bob = Browser.open(server.http("/console/").toString())) {
+            login(bob, "bob");
+            var response = Http.send(HttpRequest.newBuilder(server.http("/messages"))
+                                             .header("Authorization", "Bearer " + Http.login(server, "jobs", "jobs-password"))
+                                             .header("Content-Type", "application/json")
+                                             .POST(HttpRequest.BodyPublishers.ofString(
+                                                     "{\"to\":\"bob\",\"payload\":{\"job\":\"report-42\",\"status\":\"done\"}}"))
+                                             .build());
+            JsonNode result = Contract.assertHttp("POST", "/messages", response.statusCode(), response.headers(), response.body());
+            assertTrue(result.get("delivered").asInt() >= 1, result.toString());
+            awaitIn(bob, m -> m.path("type").asText().equals("direct") && m.path("from").asText().equals("jobs")
+                    && m.at("/payload/job").asText().equals("report-42"));
+            assertEverythingSentAndReceivedIsInTheContract(bob);
+            assertNoConsoleErrors(bob);
         }
     }
 
