@@ -2,9 +2,8 @@ package dev.realtime;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Peer;
+import dev.realtime.support.RunningServer;
 import dev.realtime.support.TestServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,17 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 @Timeout(60)
 class BroadcastTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
 
     @ParameterizedTest(name = "payload {0}")
     @ValueSource(strings = {

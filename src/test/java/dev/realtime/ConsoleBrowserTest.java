@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.support.Browser;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +44,7 @@ class ConsoleBrowserTest {
     private static final int MAX_MESSAGE_BYTES = 4096;
 
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withEnv(Map.of(
+    static final RunningServer server = RunningServer.perClass(Map.of(
             "PORT", String.valueOf(PORT),
             "CORS_ORIGIN", "http://127.0.0.1:" + PORT,
             "WS_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE_BYTES)));

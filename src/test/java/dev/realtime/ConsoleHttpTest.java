@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,7 +33,7 @@ class ConsoleHttpTest {
             "<script(?![^>]*\\bsrc=)[^>]*>|<style|\\sstyle=|\\son[a-z]+=", Pattern.CASE_INSENSITIVE);
 
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withDefaults();
+    static final RunningServer server = RunningServer.perClass();
 
     @Test
     void aBrowserOpeningTheRootIsSentToTheConsole() {

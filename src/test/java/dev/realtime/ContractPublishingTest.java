@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +27,7 @@ class ContractPublishingTest {
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withDefaults();
+    static final RunningServer server = RunningServer.perClass();
 
     @ParameterizedTest
     @CsvSource({"/openapi, openapi.yaml", "/asyncapi, asyncapi.yaml"})

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 
@@ -27,7 +27,7 @@ class CorsTest {
     private static final String FOREIGN_ORIGIN = "https://evil.example";
 
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withDefaults();
+    static final RunningServer server = RunningServer.perClass();
 
     @Test
     void aPreflightFromAnAllowedOriginIs200AndAllowsPostFromThatOrigin() {

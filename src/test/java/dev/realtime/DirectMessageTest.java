@@ -1,8 +1,7 @@
 package dev.realtime;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Peer;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,17 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 @Timeout(60)
 class DirectMessageTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
 
     @Test
     void aDirectMessageReachesEverySessionOfTheAddresseeAndNoOneElse() {

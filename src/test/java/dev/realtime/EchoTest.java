@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.WsClient;
@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EchoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withDefaults();
+    static final RunningServer server = RunningServer.perClass();
 
     @Test
     void theFirstMessageIsAWelcomeNamingTheSessionUserRolesAndConnectionTime() {

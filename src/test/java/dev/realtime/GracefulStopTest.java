@@ -3,29 +3,19 @@ package dev.realtime;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.support.Http;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.RunningServer;
 import dev.realtime.support.WsClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Stopping tells every connected client to go away (1001) and waits, boundedly, for them. */
 class GracefulStopTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(Map.of("WS_DRAIN_TIMEOUT_SECONDS", "5"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest(Map.of("WS_DRAIN_TIMEOUT_SECONDS", "5"));
 
     @Test
     void drainingClosesEverySessionWith1001AndEmptiesTheRegistry() {

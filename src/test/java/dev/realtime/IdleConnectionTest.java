@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.support.Http;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 import dev.realtime.support.WsClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 /** Connections that send nothing are cut after the idle timeout, without holding anyone else up. */
 class IdleConnectionTest {
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withEnv(Map.of("IDLE_CONNECTION_TIMEOUT", "PT2S",
+    static final RunningServer server = RunningServer.perClass(Map.of("IDLE_CONNECTION_TIMEOUT", "PT2S",
                                                                         "IDLE_CONNECTION_PERIOD", "PT0.5S",
                                                                         "WS_PING_INTERVAL_SECONDS", "1"));
 

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -38,7 +38,7 @@ class LoginTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withDefaults();
+    static final RunningServer server = RunningServer.perClass();
 
     // --- success -------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.support.Http;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 import dev.realtime.support.WsClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** Each session may send WS_MESSAGES_PER_SECOND (bursts of twice that); over it: rate_limited, then 1008. */
 class MessageRateLimitTest {
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withEnv(Map.of("WS_MESSAGES_PER_SECOND", "5",
+    static final RunningServer server = RunningServer.perClass(Map.of("WS_MESSAGES_PER_SECOND", "5",
                                                                         "WS_RATE_LIMIT_STRIKES", "3"));
 
     @Test

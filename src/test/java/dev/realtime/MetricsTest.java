@@ -18,7 +18,7 @@ import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +38,7 @@ class MetricsTest {
     private static final String DELIVERED = "realtime.publish.delivered";
 
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withDefaults();
+    static final RunningServer server = RunningServer.perClass();
 
     @Test
     void metricsArePrometheusTextByDefault() {

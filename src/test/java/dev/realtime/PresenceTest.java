@@ -3,9 +3,8 @@ package dev.realtime;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.support.Peer;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,17 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 @Timeout(60)
 class PresenceTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
 
     @Test
     void subscribeIsAcknowledgedWithItsIdAndNoDeliveredCount() {

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Frames that break RFC 6455 close the connection with 1002 (a raw peer, since real clients cannot send them). */
 class ProtocolViolationTest {
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withDefaults();
+    static final RunningServer server = RunningServer.perClass();
 
     @Test
     void anUnmaskedClientFrameIsClosedWith1002() throws Exception {

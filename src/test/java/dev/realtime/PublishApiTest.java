@@ -5,9 +5,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,6 +17,8 @@ import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
 import dev.realtime.support.RawHttp;
+import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.Tokens;
 
@@ -34,17 +35,8 @@ class PublishApiTest {
     /** application.yaml {@code server.max-payload-size} (MAX_BODY_BYTES). */
     private static final int MAX_BODY_BYTES = 16384;
 
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
 
     // --- delivery ------------------------------------------------------------------------------
 
@@ -291,7 +283,7 @@ class PublishApiTest {
         return publish(server, token, "application/json", body);
     }
 
-    private static HttpResponse<String> publish(TestServer target, String token, String contentType, String body) {
+    private static HttpResponse<String> publish(ServiceUnderTest target, String token, String contentType, String body) {
         return Http.send(HttpRequest.newBuilder(target.http("/messages"))
                                  .header("Content-Type", contentType)
                                  .header("Authorization", "Bearer " + token)

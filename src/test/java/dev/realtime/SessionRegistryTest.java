@@ -4,14 +4,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.realtime.support.Await;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.RunningServer;
 import dev.realtime.support.WsClient;
 import dev.realtime.ws.ConnectedSession;
 
@@ -24,17 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * however it ended. A fresh server per test, so that counts are not disturbed by other tests.
  */
 class SessionRegistryTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
 
     @Test
     void eachUserMapsToTheSessionsOfTheirOpenConnections() {

@@ -8,9 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +20,8 @@ import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
+import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.Tokens;
 
@@ -34,17 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  */
 @Timeout(60)
 class SessionsApiTest {
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest();
 
     @Test
     void listsEveryOpenSessionByUserSortedByNameWithTheWelcomesIdsAndTimes() {
@@ -178,7 +170,7 @@ class SessionsApiTest {
         return Http.send(request(server, token).GET().build());
     }
 
-    private static HttpRequest.Builder request(TestServer target, String token) {
+    private static HttpRequest.Builder request(ServiceUnderTest target, String token) {
         return HttpRequest.newBuilder(target.http("/sessions")).header("Authorization", "Bearer " + token);
     }
 

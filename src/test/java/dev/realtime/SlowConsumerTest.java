@@ -12,9 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +24,7 @@ import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,18 +49,9 @@ class SlowConsumerTest {
     private static final Duration PROMPTLY = Duration.ofSeconds(2);
     private static final String SLOW_CONSUMERS = "realtime.slow.consumers";
 
-    private TestServer server;
-
-    @BeforeEach
-    void start() {
-        server = TestServer.start(Map.of("WS_OUTBOUND_QUEUE_SIZE", String.valueOf(QUEUE_SIZE),
+    @RegisterExtension
+    final RunningServer server = RunningServer.perTest(Map.of("WS_OUTBOUND_QUEUE_SIZE", String.valueOf(QUEUE_SIZE),
                                          "MAX_BODY_BYTES", "65536"));
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
 
     @Test
     void aPeerThatNeverReadsIsCutOffWithoutHoldingUpThePublisherOrTheOthers() throws IOException {

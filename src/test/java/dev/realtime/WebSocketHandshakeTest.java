@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.ServerPerClass;
+import dev.realtime.support.RunningServer;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.Tokens;
 import dev.realtime.support.WsClient;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The upgrade on {@code /} is authenticated (openapi.yaml {@code GET /}, asyncapi.yaml channel bindings). */
 class WebSocketHandshakeTest {
     @RegisterExtension
-    static final ServerPerClass server = ServerPerClass.withDefaults();
+    static final RunningServer server = RunningServer.perClass();
 
     @Test
     void aTokenInTheQueryIsAcceptedAndTheWelcomeNamesTheUser() {
