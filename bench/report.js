@@ -29,12 +29,17 @@ for (const [bytes, conns] of echoKeys) {
   const pick = (r) => r.scenario === 'echo' && r.payload_bytes === bytes && r.connections === conns;
   figures.push({ id: `echo_cpu_${bytes}_${conns}`, label: `server CPU, echo ${size(bytes)}, ${conns} conn${conns > 1 ? 's' : ''}`, unit: '% of a core', better: 'info', pick, value: (r) => r.server_cpu_pct });
 }
-const lat = (r) => r.scenario === 'latency';
-for (const [key, name] of [['p50_ms', 'p50'], ['p99_ms', 'p99'], ['p999_ms', 'p99.9'], ['max_ms', 'max']]) {
-  figures.push({ id: `latency_${name}`, label: `latency ${name} (open loop)`, unit: 'ms', better: 'lower', pick: lat, value: (r) => r[key] });
+for (const burst of [...new Set(rows.filter((r) => r.scenario === 'latency').map((r) => r.burst || 1))].sort()) {
+  const lat = (r) => r.scenario === 'latency' && (r.burst || 1) === burst;
+  const how = burst === 1 ? '' : `, ${burst} at a time`;
+  const id = burst === 1 ? 'latency' : `latency_burst${burst}`;
+  for (const [key, name] of [['p50_ms', 'p50'], ['p90_ms', 'p90'], ['p99_ms', 'p99'], ['p999_ms', 'p99.9'], ['max_ms', 'max']]) {
+    figures.push({ id: `${id}_${name}`, label: `latency ${name} (open loop${how})`, unit: 'ms', better: 'lower', pick: lat, value: (r) => r[key] });
+  }
+  figures.push({ id: `${id}_lost`, label: `latency: requests lost${how}`, unit: 'count', better: 'lower', pick: lat, value: (r) => r.lost });
+  figures.push({ id: `${id}_client_lag`, label: `latency: client's worst send delay${how}`, unit: 'ms', better: 'info', pick: lat, value: (r) => r.client_max_send_lag_ms });
+  figures.push({ id: `${id}_server_cpu`, label: `latency: server CPU${how}`, unit: '% of a core', better: 'info', pick: lat, value: (r) => r.server_cpu_pct });
 }
-figures.push({ id: 'latency_lost', label: 'latency: requests lost', unit: 'count', better: 'lower', pick: lat, value: (r) => r.lost });
-figures.push({ id: 'latency_server_cpu', label: 'latency: server CPU', unit: '% of a core', better: 'info', pick: lat, value: (r) => r.server_cpu_pct });
 const idle = (r) => r.scenario === 'idle';
 figures.push({ id: 'idle_open_s', label: 'idle: time to open all', unit: 's', better: 'lower', pick: idle, value: (r) => r.open_s });
 figures.push({ id: 'idle_opened', label: 'idle: connections open after settle', unit: 'count', better: 'higher', pick: idle, value: (r) => r.open_after_settle });

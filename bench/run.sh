@@ -39,14 +39,14 @@ if [[ "$QUICK" == 1 ]]; then
     RUNS="${BENCH_RUNS:-1}"
     LOAD_WAIT="${BENCH_LOAD_WAIT:-0}"
     CLIENT_ARGS=(--jit-warmup 6 --echo-connections 1,64 --echo-sizes 32,65536 --echo-warmup 0.5 --echo-duration 1
-                 --latency-warmup 0.5 --latency-duration 3 --idle-connections 2000 --handshake-duration 2
+                 --latency-bursts 1,2 --latency-warmup 0.5 --latency-duration 3 --idle-connections 2000 --handshake-duration 2
                  --login-duration 2)
 else
     RESULTS="$BENCH/results"
     # Shorter than the 10 s per echo cell so that the whole run stays under ~25 minutes (RESULTS.md).
     CLIENT_ARGS=(--jit-warmup 30 --echo-connections 1,16,64,256 --echo-sizes 32,1024,65536 --echo-window 4
                  --echo-warmup 2 --echo-duration 5 --latency-rate 2000 --latency-connections 64 --latency-size 32
-                 --latency-warmup 2 --latency-duration 20 --idle-connections 10000 --idle-concurrency 64
+                 --latency-bursts 1,2 --latency-warmup 2 --latency-duration 20 --idle-connections 10000 --idle-concurrency 64
                  --handshake-concurrency 16 --handshake-warmup 1 --handshake-duration 10
                  --login-concurrency 4 --login-warmup 1 --login-duration 10)
 fi

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  *      --server-name ours --server-pid 1234 --out results.jsonl [--runs 3] [--scenarios echo,latency,handshake,login,idle]
  *      [--jit-warmup 30] [--echo-connections 1,16,64,256] [--echo-sizes 32,1024,65536] [--echo-window 4]
  *      [--echo-warmup 2] [--echo-duration 10] [--latency-rate 2000] [--latency-connections 64] [--latency-size 32]
- *      [--latency-warmup 2] [--latency-duration 20] [--idle-connections 10000] [--idle-concurrency 64]
+ *      [--latency-warmup 2] [--latency-duration 20] [--latency-bursts 1,2] [--idle-connections 10000] [--idle-concurrency 64]
  *      [--handshake-concurrency 16] [--handshake-warmup 1] [--handshake-duration 10]
  *      [--login-concurrency 4] [--login-warmup 1] [--login-duration 10] [--connect-concurrency 64]
  * </pre>
@@ -100,9 +100,11 @@ public final class LoadClient {
                 }
             }
             if (scenarios.contains("latency")) {
-                record(out, server, run, () -> Scenarios.latency(target, integer("latency-connections", 64),
-                        integer("latency-size", 32), integer("latency-rate", 2000), seconds("latency-warmup", 2),
-                        seconds("latency-duration", 20)));
+                for (int burst : ints("latency-bursts", "1")) {
+                    record(out, server, run, () -> Scenarios.latency(target, integer("latency-connections", 64),
+                            integer("latency-size", 32), integer("latency-rate", 2000), burst,
+                            seconds("latency-warmup", 2), seconds("latency-duration", 20)));
+                }
             }
             if (scenarios.contains("handshake")) {
                 record(out, server, run, () -> Scenarios.handshakes(target, integer("handshake-concurrency", 16), 32,

@@ -275,6 +275,15 @@ final class Scenarios {
      */
     static Map<String, Object> latency(Target t, int connections, int size, int rate, Duration warmup, Duration duration)
             throws IOException {
+        return latency(t, connections, size, rate, 1, warmup, duration);
+    }
+
+    /**
+     * As above; with {@code burst} > 1 the requests are sent {@code burst} at a time on one connection (same
+     * intended time, same total rate), as a client does that sends two messages in a row.
+     */
+    static Map<String, Object> latency(Target t, int connections, int size, int rate, int burst, Duration warmup,
+                                       Duration duration) throws IOException {
         String fill = fill(size);
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         final class H extends Base {
@@ -307,6 +316,9 @@ final class Scenarios {
         r.put("connections", connections);
         r.put("payload_bytes", size);
         r.put("rate_per_s", rate);
+        if (burst > 1) {
+            r.put("burst", burst);
+        }
         try (WsLoop loop = new WsLoop(t.address(), t.token())) {
             List<Conn> conns = openAll(loop, h, connections, t.connectConcurrency(), System.nanoTime() + 60 * SECOND,
                                        () -> null);
@@ -326,11 +338,13 @@ final class Scenarios {
             double serverCpu0 = Double.NaN;
             double clientCpu0 = Double.NaN;
             long end = start + total * interval;
+            // request k is due at start + (k / burst) * burst * interval, on connection (k / burst) mod connections
+            java.util.function.LongUnaryOperator due = k -> start + (k / burst) * burst * interval;
             Runnable sendDue = () -> {
                 long now = System.nanoTime();
-                while (next[0] < total && start + next[0] * interval - now <= 0) {
-                    long intended = start + next[0] * interval;
-                    Conn c = conns.get((int) (next[0] % conns.size()));
+                while (next[0] < total && due.applyAsLong(next[0]) - now <= 0) {
+                    long intended = due.applyAsLong(next[0]);
+                    Conn c = conns.get((int) ((next[0] / burst) % conns.size()));
                     if (!c.closed) {
                         LatencyState s = (LatencyState) c.state;
                         s.push(intended);
@@ -343,12 +357,11 @@ final class Scenarios {
                 }
             };
             // warm-up part, then the measured part (CPU sampled at its start)
-            loop.run(() -> loop.open() == 0, h.measureFrom, sendDue, () -> start + next[0] * interval);
+            loop.run(() -> loop.open() == 0, h.measureFrom, sendDue, () -> due.applyAsLong(next[0]));
             serverCpu0 = Proc.cpuSeconds(t.serverPid());
             clientCpu0 = Proc.selfCpuSeconds();
             long m0 = System.nanoTime();
-            loop.run(() -> loop.open() == 0 || next[0] >= total, end + SECOND, sendDue,
-                     () -> start + next[0] * interval);
+            loop.run(() -> loop.open() == 0 || next[0] >= total, end + SECOND, sendDue, () -> due.applyAsLong(next[0]));
             long sendEnd = System.nanoTime();
             double serverCpu1 = Proc.cpuSeconds(t.serverPid());
             double clientCpu1 = Proc.selfCpuSeconds();
