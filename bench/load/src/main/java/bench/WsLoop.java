@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
@@ -44,6 +45,8 @@ final class WsLoop implements AutoCloseable {
 
     static final boolean DEBUG = Boolean.getBoolean("bench.debug");
     static final int HEAD = 64;
+    /** At most this many queued frames per gathering write (3 buffers each; Linux takes 1024). */
+    private static final int MAX_GATHER_FRAMES = 128;
     static final int MAX_MESSAGE = 1 << 20;
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -273,6 +276,8 @@ final class WsLoop implements AutoCloseable {
         SelectionKey key;
         final byte[] mask = new byte[4];
         private final ArrayDeque<ByteBuffer[]> out = new ArrayDeque<>();
+        private boolean batching;
+        private boolean waitingForWritable;
         private ByteBuffer in = ByteBuffer.allocateDirect(4096);
         private int needed;
         private String expectedAccept;
@@ -307,20 +312,17 @@ final class WsLoop implements AutoCloseable {
             write(new ByteBuffer[] {ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII))});
         }
 
-        /** Queues a frame (as buffers to write in order) and writes what the socket takes now. */
+        /**
+         * Queues a frame (as buffers to write in order) and writes what the socket takes now. Frames queued
+         * while the replies of one read are handled go out together, in one gathering write, after it.
+         */
         void write(ByteBuffer[] frame) throws IOException {
             if (closed) {
                 return;
             }
-            if (out.isEmpty()) {
-                ch.write(frame);
-                if (!remaining(frame)) {
-                    return;
-                }
-                out.add(frame);
-                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-            } else {
-                out.add(frame);
+            out.add(frame);
+            if (!batching && !waitingForWritable) {
+                flush();
             }
         }
 
@@ -359,14 +361,35 @@ final class WsLoop implements AutoCloseable {
 
         private void flush() throws IOException {
             while (!out.isEmpty()) {
-                ByteBuffer[] frame = out.peek();
-                ch.write(frame);
-                if (remaining(frame)) {
+                List<ByteBuffer> gather = new ArrayList<>();
+                int frames = 0;
+                for (ByteBuffer[] frame : out) {
+                    if (frames++ == MAX_GATHER_FRAMES) {
+                        break;
+                    }
+                    for (ByteBuffer b : frame) {
+                        if (b.hasRemaining()) {
+                            gather.add(b);
+                        }
+                    }
+                }
+                ch.write(gather.toArray(new ByteBuffer[0]));
+                while (!out.isEmpty() && !remaining(out.peek())) {
+                    out.poll();
+                }
+                if (!out.isEmpty() && gather.get(gather.size() - 1).hasRemaining()) {
+                    // the socket is full: wait until it is writable
+                    if (!waitingForWritable) {
+                        waitingForWritable = true;
+                        key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+                    }
                     return;
                 }
-                out.poll();
             }
-            key.interestOps(SelectionKey.OP_READ);
+            if (waitingForWritable) {
+                waitingForWritable = false;
+                key.interestOps(SelectionKey.OP_READ);
+            }
         }
 
         private static boolean remaining(ByteBuffer[] frame) {
@@ -386,14 +409,19 @@ final class WsLoop implements AutoCloseable {
                 return;
             }
             in.flip();
+            batching = true;
             try {
                 if (!opened && !readHandshake()) {
                     return;
                 }
                 readFrames();
             } finally {
+                batching = false;
                 if (!closed) {
                     in.compact();
+                    if (!out.isEmpty() && !waitingForWritable) {
+                        flush();
+                    }
                 }
             }
         }
@@ -496,7 +524,10 @@ final class WsLoop implements AutoCloseable {
                         closeSent = true;
                         byte[] body = new byte[Math.min(len, 2)];
                         in.get(start, body, 0, body.length);
-                        write(new ByteBuffer[] {control(8, body)});
+                        out.add(new ByteBuffer[] {control(8, body)});
+                    }
+                    if (!out.isEmpty() && !waitingForWritable) {
+                        flush(); // what is queued, and our close frame, before the socket is closed
                     }
                     finish(true, "close handshake done");
                     return;
