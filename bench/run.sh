@@ -2,7 +2,7 @@
 # Benchmark: realtime-service (Helidon SE, this repository) against the Node.js reference
 # (bench/reference: Express + cors + helmet + morgan + bcrypt + jsonwebtoken + ws), same wire contract.
 #
-#   bench/run.sh                 # the full run (about 17 minutes after the builds; results in bench/results/)
+#   bench/run.sh                 # the full run (about 20 minutes after the builds; results in bench/results/)
 #   BENCH_QUICK=1 bench/run.sh   # a smoke test of the harness (about 3 minutes; results in bench/logs/quick/)
 #
 # It builds the service jar (./mvnw -q -DskipTests package) and the load client (bench/load), installs
@@ -11,7 +11,8 @@
 # runs the load client pinned to core 1 (taskset -c 1) -- the same JIT warm-up, then every scenario
 # BENCH_RUNS times (default 3) -- and stops it. Everything is logged to bench/logs/, nothing to the
 # terminal but progress lines. Results: bench/results/raw.jsonl (one JSON object per measurement),
-# summary.csv / summary.json / summary.md (bench/report.js), env.txt (machine, versions, limits).
+# summary.csv / summary.json / summary.md (bench/report.js), env.txt (machine, versions, limits),
+# loadavg.txt; then bench/memory.sh (10,000 idle connections on fresh processes): memory.jsonl, memory.md.
 #
 # Needs: Linux, JDK 21+ (JAVA_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), Node.js 18+ with npm,
 # taskset, curl. Traffic goes to 127.0.0.1 only; every scenario is bounded in time.
@@ -189,6 +190,12 @@ for server in $SERVERS; do
     log "$server stopped"
 done
 
+if [[ "${BENCH_MEMORY:-1}" == 1 ]]; then
+    log "idle-connection memory on fresh processes (bench/memory.sh) -> $LOGS/memory.log"
+    BENCH_MEMORY_RESULTS="$RESULTS" BENCH_MEMORY_RUNS="$RUNS" "$BENCH/memory.sh" > "$LOGS/memory.log" 2>&1 \
+        || log "memory.sh failed (see its log)"
+fi
+
 kill "$SAMPLER" 2>/dev/null || true
 node "$BENCH/report.js" "$RESULTS/raw.jsonl" "$RESULTS"
-log "results: $RESULTS/summary.md (and summary.csv, summary.json, raw.jsonl, env.txt, loadavg.txt)"
+log "results: $RESULTS/summary.md and memory.md (and summary.csv, summary.json, raw.jsonl, memory.jsonl, env.txt, loadavg.txt)"
