@@ -2,11 +2,11 @@
 # Where realtime-service is behind the reference: profiles and experiments (run after bench/run.sh,
 # which builds everything). Our server runs pinned to core 0 as in run.sh, the load client on core 1.
 #
-#   bench/profile.sh [case ...]    # cases: echo-64k echo-32b-1 echo-32b-256 login handshake idle-open idle-heap nodelay
-#                                  # (default: all but echo-32b-256)
+#   bench/profile.sh [case ...]    # cases: echo-64k echo-64k-256 echo-32b-1 echo-32b-256 login handshake idle-open
+#                                  # idle-heap nodelay (default: all but echo-32b-256 and echo-64k-256)
 #
 # JFR cases: the server is started without flags, warmed up by the load client (20 s), then
-# `jcmd <pid> JFR.start settings=profile` records only the measured scenario. Summaries (hot methods by
+# `jcmd <pid> JFR.start settings=profile` (+ the CPU-time sampler) records only the measured scenario. Summaries (hot methods by
 # area, self and total; allocation by class; GC) go to bench/results/profile/<case>.txt, the .jfr files
 # to bench/logs/profile/. idle-heap: heap and class histogram with 10,000 idle connections open.
 # nodelay: the open-loop latency (one message at a time, and two back to back on a connection) and the
@@ -52,7 +52,9 @@ jfr_case() { # name, client args for the measured part...
     log "profile $name"
     start_server
     "${CLIENT[@]}" --server-pid "$SERVER_PID" --out "$JFRS/$name-warmup.jsonl" --runs 0 --jit-warmup 20 > "$JFRS/$name-client.log" 2>&1
-    taskset -c 1 jcmd "$SERVER_PID" JFR.start name=bench settings=profile filename="$JFRS/$name.jfr" > /dev/null
+    # settings=profile, plus JDK 25's CPU-time sampler (JEP 509, Linux): it also counts time spent in system calls
+    taskset -c 1 jcmd "$SERVER_PID" JFR.start name=bench settings=profile filename="$JFRS/$name.jfr" \
+        jdk.CPUTimeSample#enabled=true jdk.CPUTimeSample#throttle=1ms > /dev/null
     : > "$JFRS/$name.jsonl"
     "${CLIENT[@]}" --server-pid "$SERVER_PID" --out "$JFRS/$name.jsonl" --runs 1 --jit-warmup 0 "$@" >> "$JFRS/$name-client.log" 2>&1
     taskset -c 1 jcmd "$SERVER_PID" JFR.stop name=bench > /dev/null
@@ -62,14 +64,21 @@ jfr_case() { # name, client args for the measured part...
         echo "#   load client $*"
         echo "# measurement while recording (JFR adds some overhead):"
         sed 's/^/#   /' "$JFRS/$name.jsonl"
+        echo
+        echo "## CPU-time samples (jdk.CPUTimeSample: on-CPU time, Java and native, system calls included)"
+        jfr print --json --events jdk.CPUTimeSample "$JFRS/$name.jfr" | node "$BENCH/jfr-top.js" 30
+        echo
+        echo "## Execution samples (jdk.ExecutionSample: threads running Java code)"
         jfr print --json --events jdk.ExecutionSample "$JFRS/$name.jfr" | node "$BENCH/jfr-top.js" 30
         echo
         echo "## jfr view allocation-by-class"
         jfr view --width 160 allocation-by-class "$JFRS/$name.jfr" | head -25
         echo
-        echo "## jfr view gc (first lines) and heap"
+        echo "## jfr view gc-pauses, gc (first lines), heap"
+        jfr view --width 160 gc-pauses "$JFRS/$name.jfr" | head -12
         jfr view --width 160 gc "$JFRS/$name.jfr" | head -14
-        jfr view --width 160 heap-configuration "$JFRS/$name.jfr" | head -20
+        jfr print --events jdk.GCHeapSummary "$JFRS/$name.jfr" | grep -E 'heapUsed|committedSize' | tail -4
+        echo "## server RSS when the recording stopped: see server_rss_mib above"
     } > "$OUT/$name.txt" 2>&1
     log "  -> $OUT/$name.txt"
 }
@@ -144,6 +153,7 @@ for c in "${cases[@]}"; do
     echo-64k)   jfr_case echo-64k --scenarios echo --echo-sizes 65536 --echo-connections 16 --echo-warmup 1 --echo-duration 15 ;;
     echo-32b-1) jfr_case echo-32b-1 --scenarios echo --echo-sizes 32 --echo-connections 1 --echo-warmup 1 --echo-duration 15 ;;
     echo-32b-256) jfr_case echo-32b-256 --scenarios echo --echo-sizes 32 --echo-connections 256 --echo-warmup 1 --echo-duration 15 ;;
+    echo-64k-256) jfr_case echo-64k-256 --scenarios echo --echo-sizes 65536 --echo-connections 256 --echo-warmup 1 --echo-duration 30 ;;
     login)      jfr_case login --scenarios login --login-duration 15 ;;
     handshake)  jfr_case handshake --scenarios handshake --handshake-duration 15 ;;
     idle-open)  jfr_case idle-open --scenarios idle --idle-connections 10000 --idle-settle 1 ;;
