@@ -1,0 +1,101 @@
+'use strict';
+// Summarises bench/results/raw.jsonl: for every figure, each server's median and min–max over the
+// measured runs (run 0, the JIT warm-up, is left out) and the ratio ours ÷ reference of the medians.
+//   node bench/report.js <raw.jsonl> <output dir>   -> summary.json, summary.csv, summary.md
+const fs = require('node:fs');
+const path = require('node:path');
+
+const [rawFile, outDir] = process.argv.slice(2);
+if (!rawFile || !outDir) {
+  console.error('usage: node bench/report.js <raw.jsonl> <output dir>');
+  process.exit(2);
+}
+const rows = fs.readFileSync(rawFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  .filter((r) => r.run > 0);
+
+const OURS = 'ours';
+const REF = 'reference';
+const size = (b) => (b >= 65536 ? '64 KiB' : b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
+
+// figure id, label, unit, which way is better, how to pick the rows, the value
+const figures = [];
+const echoKeys = [...new Set(rows.filter((r) => r.scenario === 'echo').map((r) => `${r.payload_bytes}|${r.connections}`))]
+  .map((k) => k.split('|').map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+for (const [bytes, conns] of echoKeys) {
+  const pick = (r) => r.scenario === 'echo' && r.payload_bytes === bytes && r.connections === conns;
+  figures.push({ id: `echo_${bytes}_${conns}`, label: `echo ${size(bytes)}, ${conns} conn${conns > 1 ? 's' : ''}`, unit: 'msg/s', better: 'higher', pick, value: (r) => r.msgs_per_s });
+}
+for (const [bytes, conns] of echoKeys) {
+  const pick = (r) => r.scenario === 'echo' && r.payload_bytes === bytes && r.connections === conns;
+  figures.push({ id: `echo_cpu_${bytes}_${conns}`, label: `server CPU, echo ${size(bytes)}, ${conns} conn${conns > 1 ? 's' : ''}`, unit: '% of a core', better: 'info', pick, value: (r) => r.server_cpu_pct });
+}
+for (const burst of [...new Set(rows.filter((r) => r.scenario === 'latency').map((r) => r.burst || 1))].sort()) {
+  const lat = (r) => r.scenario === 'latency' && (r.burst || 1) === burst;
+  const how = burst === 1 ? '' : `, ${burst} at a time`;
+  const id = burst === 1 ? 'latency' : `latency_burst${burst}`;
+  for (const [key, name] of [['p50_ms', 'p50'], ['p90_ms', 'p90'], ['p99_ms', 'p99'], ['p999_ms', 'p99.9'], ['max_ms', 'max']]) {
+    figures.push({ id: `${id}_${name}`, label: `latency ${name} (open loop${how})`, unit: 'ms', better: 'lower', pick: lat, value: (r) => r[key] });
+  }
+  figures.push({ id: `${id}_lost`, label: `latency: requests lost${how}`, unit: 'count', better: 'lower', pick: lat, value: (r) => r.lost });
+  figures.push({ id: `${id}_client_lag`, label: `latency: client's worst send delay${how}`, unit: 'ms', better: 'info', pick: lat, value: (r) => r.client_max_send_lag_ms });
+  figures.push({ id: `${id}_server_cpu`, label: `latency: server CPU${how}`, unit: '% of a core', better: 'info', pick: lat, value: (r) => r.server_cpu_pct });
+}
+const idle = (r) => r.scenario === 'idle';
+figures.push({ id: 'idle_open_s', label: 'idle: time to open all', unit: 's', better: 'lower', pick: idle, value: (r) => r.open_s });
+figures.push({ id: 'idle_opened', label: 'idle: connections open after settle', unit: 'count', better: 'higher', pick: idle, value: (r) => r.open_after_settle });
+figures.push({ id: 'idle_rss_before', label: 'idle: server RSS before', unit: 'MiB', better: 'lower', pick: idle, value: (r) => r.rss_before_mib });
+figures.push({ id: 'idle_rss_after', label: 'idle: server RSS with all open', unit: 'MiB', better: 'lower', pick: idle, value: (r) => r.rss_after_mib });
+figures.push({ id: 'idle_rss_delta', label: 'idle: RSS growth', unit: 'MiB', better: 'lower', pick: idle, value: (r) => r.rss_delta_mib });
+figures.push({ id: 'idle_server_cpu', label: 'idle: server CPU to open all', unit: 'CPU s', better: 'lower', pick: idle, value: (r) => r.server_cpu_s_opening });
+const hs = (r) => r.scenario === 'handshake';
+figures.push({ id: 'handshake_rate', label: 'handshakes (connect+welcome+echo+close)', unit: '/s', better: 'higher', pick: hs, value: (r) => r.handshakes_per_s });
+figures.push({ id: 'handshake_welcome_p99', label: 'handshake: connect→welcome p99', unit: 'ms', better: 'lower', pick: hs, value: (r) => r.welcome_p99_ms });
+const login = (r) => r.scenario === 'login';
+figures.push({ id: 'login_rate', label: 'POST /login', unit: '/s', better: 'higher', pick: login, value: (r) => r.logins_per_s });
+figures.push({ id: 'login_p50', label: 'POST /login p50', unit: 'ms', better: 'lower', pick: login, value: (r) => r.p50_ms });
+
+function stats(values) {
+  const v = values.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return null;
+  const median = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  return { median, min: v[0], max: v[v.length - 1], n: v.length, values: v };
+}
+
+const problems = rows.filter((r) => r.error || r.failures > 0 || r.mismatches > 0 || r.protocol_errors > 0 || r.unclosed > 0)
+  .map((r) => ({ server: r.server, run: r.run, scenario: r.scenario, connections: r.connections, payload_bytes: r.payload_bytes,
+    error: r.error, failures: r.failures, failure_reasons: r.failure_reasons, mismatches: r.mismatches, protocol_errors: r.protocol_errors, unclosed: r.unclosed }));
+
+const summary = figures.map((f) => {
+  const ours = stats(rows.filter((r) => r.server === OURS && f.pick(r)).map(f.value));
+  const ref = stats(rows.filter((r) => r.server === REF && f.pick(r)).map(f.value));
+  const ratio = ours && ref && ref.median !== 0 ? ours.median / ref.median : null;
+  return { id: f.id, label: f.label, unit: f.unit, better: f.better, ours, reference: ref, ratio };
+}).filter((s) => s.ours || s.reference);
+
+const num = (x) => {
+  if (x === null || x === undefined) return '–';
+  const a = Math.abs(x);
+  return a >= 1000 ? Math.round(x).toLocaleString('en-US') : a >= 100 ? x.toFixed(0) : a >= 10 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toFixed(3);
+};
+const spread = (s) => (s ? `${num(s.min)}–${num(s.max)}` : '–');
+
+fs.mkdirSync(outDir, { recursive: true });
+fs.writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify({ generated: new Date().toISOString(), figures: summary, problems }, null, 2) + '\n');
+const csv = ['figure,unit,better,ours_median,ours_min,ours_max,ours_runs,reference_median,reference_min,reference_max,reference_runs,ratio_ours_over_reference'];
+for (const s of summary) {
+  csv.push([s.id, s.unit, s.better, s.ours?.median, s.ours?.min, s.ours?.max, s.ours?.n, s.reference?.median, s.reference?.min,
+    s.reference?.max, s.reference?.n, s.ratio === null ? '' : s.ratio.toFixed(3)].map((x) => (x === undefined ? '' : x)).join(','));
+}
+fs.writeFileSync(path.join(outDir, 'summary.csv'), csv.join('\n') + '\n');
+const md = ['| figure | unit | ours (median) | ours min–max | reference (median) | reference min–max | ours ÷ ref |', '|---|---|---:|---:|---:|---:|---:|'];
+for (const s of summary) {
+  const arrow = s.better === 'higher' ? ' ↑' : s.better === 'lower' ? ' ↓' : '';
+  md.push(`| ${s.label} | ${s.unit}${arrow} | ${num(s.ours?.median)} | ${spread(s.ours)} | ${num(s.reference?.median)} | ${spread(s.reference)} | ${s.ratio === null ? '–' : s.ratio.toFixed(2)} |`);
+}
+md.push('', `↑ higher is better, ↓ lower is better. Median of ${Math.max(...summary.map((s) => s.ours?.n || s.reference?.n || 0))} runs; min–max is the spread of the runs.`);
+if (problems.length) {
+  md.push('', 'Measurements with errors, failures, mismatched replies or connections left open:', '');
+  for (const p of problems) md.push(`- ${JSON.stringify(p)}`);
+}
+fs.writeFileSync(path.join(outDir, 'summary.md'), md.join('\n') + '\n');
+console.log(md.join('\n'));
