@@ -13,8 +13,8 @@ import dev.realtime.auth.Identity;
 import dev.realtime.metrics.RealtimeMetrics;
 
 /**
- * One open WebSocket connection: who it belongs to, its outbound queue, whether it wants presence
- * events, and whether it answered the last ping.
+ * One open WebSocket connection: who it belongs to, its outbound queue, and whether it answered
+ * the last ping.
  */
 public final class ConnectedSession {
     private static final System.Logger LOG = System.getLogger(ConnectedSession.class.getName());
@@ -29,7 +29,6 @@ public final class ConnectedSession {
     private final Runnable onSlowConsumer;
     private final AtomicBoolean pingUnanswered = new AtomicBoolean();
     private final AtomicBoolean slow = new AtomicBoolean();
-    private volatile boolean presenceSubscriber;
 
     /**
      * @param onSlowConsumer called once if the outbound queue overflows (before the session is closed with 1008)
@@ -79,18 +78,11 @@ public final class ConnectedSession {
         if (outbox.offer(json)) {
             return true;
         }
-        if (slow.compareAndSet(false, true)) {
+        // A session that closed meanwhile (a fan-out works on a snapshot) is not a slow consumer.
+        if (!outbox.isClosed() && slow.compareAndSet(false, true)) {
             closeAsSlowConsumer();
         }
         return false;
-    }
-
-    boolean presenceSubscriber() {
-        return presenceSubscriber;
-    }
-
-    void presenceSubscriber(boolean subscribed) {
-        presenceSubscriber = subscribed;
     }
 
     /**

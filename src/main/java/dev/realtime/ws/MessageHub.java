@@ -3,6 +3,8 @@ package dev.realtime.ws;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -21,6 +23,8 @@ public final class MessageHub implements SessionRegistry.Observer {
     private final SessionRegistry sessions;
     private final Backplane backplane;
     private final Clock clock;
+    /** Kept apart so a join or leave costs the number of subscribers, not of sessions. */
+    private final Set<ConnectedSession> presenceSubscribers = ConcurrentHashMap.newKeySet();
 
     /**
      * @param delivered sessions the message was handed to (here, plus those other instances hold)
@@ -73,8 +77,18 @@ public final class MessageHub implements SessionRegistry.Observer {
 
     @Override
     public void left(ConnectedSession session) {
+        presenceSubscribers.remove(session);
         backplane.left(session);
         presence("leave", session);
+    }
+
+    /** {@code subscribe} / {@code unsubscribe} to presence events. */
+    public void presenceEvents(ConnectedSession session, boolean wanted) {
+        if (wanted) {
+            presenceSubscribers.add(session);
+        } else {
+            presenceSubscribers.remove(session);
+        }
     }
 
     private void presence(String event, ConnectedSession session) {
@@ -84,8 +98,8 @@ public final class MessageHub implements SessionRegistry.Observer {
     }
 
     private void presenceHere(Outbound.Presence event, ConnectedSession about) {
-        var subscribers = sessions.all().stream()
-                .filter(ConnectedSession::presenceSubscriber)
+        presenceSubscribers.removeIf(s -> !s.isOpen());
+        var subscribers = presenceSubscribers.stream()
                 .filter(s -> s != about)
                 .toList();
         if (!subscribers.isEmpty()) {

@@ -149,7 +149,7 @@ public final class RealtimeListener implements WsListener {
             case Inbound.BroadcastRequest broadcast -> broadcast(broadcast);
             case Inbound.DirectRequest direct -> direct(direct);
             case Inbound.PresenceSubscription subscription -> {
-                session.presenceSubscriber(subscription.on());
+                endpoint.hub().presenceEvents(session, subscription.on());
                 reply(Outbound.Ack.of(subscription.id()));
             }
             }
