@@ -1,0 +1,236 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Push delivery latency and throughput, single instance or across instances (bench/cluster/run.sh).
+ *
+ * Latency (open loop, no coordinated omission): a sender session on SEND_URL sends broadcast (or
+ * direct) messages at a fixed rate; each payload carries its *intended* send time; receivers on
+ * RECEIVE_URL record now - intended for every delivery. Sender and receivers live in this one
+ * process, so one clock measures both ends.
+ *
+ * Throughput (closed loop): the sender keeps WINDOW requests in flight (each ack frees a slot)
+ * for the duration; deliveries per second are counted at the receivers.
+ *
+ * java PushLatency.java SEND_URL RECEIVE_URL broadcast|direct RATE SECONDS RECEIVERS
+ * Prints one JSON line per phase. Only loopback addresses are meant; every phase is bounded in time.
+ */
+public class PushLatency {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final int WINDOW = 16;
+
+    public static void main(String[] args) throws Exception {
+        String sendUrl = args[0];
+        String receiveUrl = args[1];
+        String kind = args[2];
+        int rate = Integer.parseInt(args[3]);
+        int seconds = Integer.parseInt(args[4]);
+        int receivers = Integer.parseInt(args[5]);
+
+        Recorder recorder = new Recorder(rate * seconds * (long) Math.max(1, receivers) * 2);
+        List<Client> rx = new ArrayList<>();
+        String rxToken = login(receiveUrl, "bench-rx");
+        for (int i = 0; i < receivers; i++) {
+            rx.add(Client.open(receiveUrl, rxToken, recorder));
+        }
+        Client tx = Client.open(sendUrl, login(sendUrl, "bench"), null);
+        Thread.sleep(1000); // presence reaches the other instance (heartbeat or join event)
+
+        // Warm-up (the JIT of both servers), not recorded: its messages carry "m":0.
+        recorder.recording = false;
+        openLoop(tx, kind, rate, 5, 0);
+        Thread.sleep(2000);
+        recorder.recording = true;
+        recorder.reset();
+        long expected = (long) rate * seconds * receivers;
+        openLoop(tx, kind, rate, seconds, 1);
+        Thread.sleep(2000); // stragglers
+        recorder.recording = false;
+        System.out.println(recorder.latencyJson(kind, sendUrl.equals(receiveUrl) ? "same" : "cross", rate, seconds, receivers, expected));
+
+        recorder.reset();
+        tx.acks.set(0);
+        recorder.recording = true;
+        long start = System.nanoTime();
+        closedLoop(tx, kind, seconds, recorder, receivers);
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        Thread.sleep(1000);
+        recorder.recording = false;
+        System.out.printf("{\"phase\":\"throughput\",\"kind\":\"%s\",\"instances\":\"%s\",\"receivers\":%d,\"deliveries_per_s\":%.1f,"
+                                  + "\"requests_per_s\":%.1f}%n",
+                          kind, sendUrl.equals(receiveUrl) ? "same" : "cross", receivers, recorder.count.get() / elapsed,
+                          tx.acks.get() / elapsed);
+        for (Client c : rx) {
+            c.close();
+        }
+        tx.close();
+    }
+
+    private static void openLoop(Client tx, String kind, int rate, int seconds, int measured) throws InterruptedException {
+        long start = System.nanoTime() + 1_000_000;
+        long interval = 1_000_000_000L / rate;
+        long count = (long) rate * seconds;
+        for (long i = 0; i < count; i++) {
+            long intended = start + i * interval;
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            tx.send(message(kind, "o" + i, intended, measured));
+        }
+    }
+
+    /**
+     * At most WINDOW messages not yet delivered to every receiver: the rate the receivers can take
+     * (a sender outrunning them would only make the server close them as slow consumers).
+     */
+    private static void closedLoop(Client tx, String kind, int seconds, Recorder recorder, int receivers)
+            throws InterruptedException {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        long i = 0;
+        while (System.nanoTime() < end) {
+            tx.slots.acquire();
+            while ((i - WINDOW) * receivers > recorder.count.get() && System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            tx.send(message(kind, "c" + i++, System.nanoTime(), 1));
+        }
+    }
+
+    private static String message(String kind, String id, long intendedNanos, int measured) {
+        String payload = "{\"m\":" + measured + ",\"t\":" + intendedNanos + "}";
+        return kind.equals("direct")
+                ? "{\"type\":\"direct\",\"id\":\"" + id + "\",\"to\":\"bench-rx\",\"payload\":" + payload + "}"
+                : "{\"type\":\"broadcast\",\"id\":\"" + id + "\",\"payload\":" + payload + "}";
+    }
+
+    private static String login(String base, String user) throws Exception {
+        var response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/login"))
+                                         .header("Content-Type", "application/json")
+                                         .POST(HttpRequest.BodyPublishers.ofString(
+                                                 "{\"username\":\"" + user + "\",\"password\":\"bench-password\"}"))
+                                         .build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("login " + response.statusCode() + " " + response.body());
+        }
+        return response.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+    }
+
+    /** Latencies in microseconds, exact percentiles (sorted). */
+    static final class Recorder {
+        final AtomicLongArray micros;
+        final AtomicInteger count = new AtomicInteger();
+        volatile boolean recording;
+
+        Recorder(long capacity) {
+            micros = new AtomicLongArray((int) Math.min(capacity, 50_000_000));
+        }
+
+        void reset() {
+            count.set(0);
+        }
+
+        void record(long intendedNanos) {
+            if (recording) {
+                int i = count.getAndIncrement();
+                if (i < micros.length()) {
+                    micros.set(i, (System.nanoTime() - intendedNanos) / 1000);
+                }
+            }
+        }
+
+        String latencyJson(String kind, String instances, int rate, int seconds, int receivers, long expected) {
+            int n = Math.min(count.get(), micros.length());
+            long[] sorted = new long[n];
+            for (int i = 0; i < n; i++) {
+                sorted[i] = micros.get(i);
+            }
+            Arrays.sort(sorted);
+            return String.format("{\"phase\":\"latency\",\"kind\":\"%s\",\"instances\":\"%s\",\"rate\":%d,\"seconds\":%d,"
+                                         + "\"receivers\":%d,\"expected\":%d,\"received\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+                                         + "\"p999_ms\":%.3f,\"max_ms\":%.3f}",
+                                 kind, instances, rate, seconds, receivers, expected, n,
+                                 pct(sorted, 0.50), pct(sorted, 0.99), pct(sorted, 0.999), n == 0 ? 0 : sorted[n - 1] / 1000.0);
+        }
+
+        private static double pct(long[] sorted, double p) {
+            return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1000.0;
+        }
+    }
+
+    static final class Client implements WebSocket.Listener {
+        final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(WINDOW);
+        final AtomicLong acks = new AtomicLong();
+        private final Recorder recorder;
+        private final StringBuilder text = new StringBuilder();
+        private final CountDownLatch welcomed = new CountDownLatch(1);
+        private WebSocket socket;
+        private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
+
+        private Client(Recorder recorder) {
+            this.recorder = recorder;
+        }
+
+        static Client open(String base, String token, Recorder recorder) throws Exception {
+            Client client = new Client(recorder);
+            client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+                    .buildAsync(URI.create(base.replaceFirst("^http", "ws") + "/?token=" + token), client).get(10, TimeUnit.SECONDS);
+            if (!client.welcomed.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no welcome");
+            }
+            return client;
+        }
+
+        synchronized void send(String message) {
+            sending = sending.thenCompose(ws -> socket.sendText(message, true));
+        }
+
+        void close() {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").orTimeout(5, TimeUnit.SECONDS).exceptionally(t -> null).join();
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            webSocket.request(1);
+        }
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            text.append(data);
+            if (last) {
+                String message = text.toString();
+                text.setLength(0);
+                if (message.startsWith("{\"type\":\"welcome\"")) {
+                    welcomed.countDown();
+                } else if (message.startsWith("{\"type\":\"ack\"")) {
+                    acks.incrementAndGet();
+                    slots.release();
+                } else if (recorder != null && (message.startsWith("{\"type\":\"broadcast\"") || message.startsWith("{\"type\":\"direct\""))) {
+                    if (message.contains("\"m\":1,")) {
+                        int t = message.indexOf("\"t\":");
+                        recorder.record(Long.parseLong(message.substring(t + 4, message.indexOf('}', t))));
+                    }
+                } else if (message.startsWith("{\"type\":\"error\"")) {
+                    System.err.println("error: " + message);
+                    slots.release();
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+}

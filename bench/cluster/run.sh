@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Push delivery across instances, beside one instance alone (issue "scale out"):
+#   bench/cluster/run.sh          # 3 runs of each case, results in bench/results/cluster.jsonl and cluster.md
+# Cases, each with a broadcast and a direct message: "single" = one instance, no Redis, sender and
+# receivers on it; "cross" = two instances joined by Redis, the sender on a, the receivers on b.
+# Servers and Redis share core 0 (taskset), the client runs on core 1. Redis runs in Docker (redis:7).
+# The service's abuse limits are lifted for the load (one user sends thousands of messages a second).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/bench/cluster"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+RUNS="${BENCH_RUNS:-3}"
+RATE="${BENCH_RATE:-1000}"
+SECONDS_PER_PHASE="${BENCH_SECONDS:-10}"
+RECEIVERS="${BENCH_RECEIVERS:-16}"
+RESULTS="$ROOT/bench/results"
+LOGS="$ROOT/bench/logs/cluster"
+mkdir -p "$RESULTS" "$LOGS"
+: > "$RESULTS/cluster.jsonl"
+
+(cd "$ROOT" && ./mvnw -q -B -DskipTests package)
+JAR="$ROOT/target/realtime-service.jar"
+
+common=(JWT_SECRET=bench-only-secret-0123456789abcdef-not-for-production
+        CONFIG_FILE="$HERE/cluster-users.yaml" CORS_ORIGIN=http://localhost
+        MAX_CONNECTIONS_PER_USER=100000 WS_MESSAGES_PER_SECOND=1000000 LOGIN_ATTEMPTS_PER_MINUTE=100000)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    docker rm -f bench-redis >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+start() { # port instance-id [redis-url]
+    env "${common[@]}" PORT="$1" INSTANCE_ID="$2" ${3:+REDIS_URL=$3} \
+        taskset -c 0 "$JAVA_HOME/bin/java" -jar "$JAR" > "$LOGS/server-$2.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$1/observe/health/ready" && return 0
+        sleep 0.1
+    done
+    echo "server $2 did not start" >&2
+    exit 1
+}
+
+measure() { # case send-url receive-url
+    for run in $(seq 1 "$RUNS"); do
+        for kind in broadcast direct; do
+            taskset -c 1 "$JAVA_HOME/bin/java" "$HERE/PushLatency.java" "$2" "$3" "$kind" "$RATE" "$SECONDS_PER_PHASE" "$RECEIVERS" \
+                | sed "s/^{/{\"case\":\"$1\",\"run\":$run,/" >> "$RESULTS/cluster.jsonl"
+        done
+        echo "$1 run $run done"
+    done
+}
+
+start 3201 single
+measure single http://127.0.0.1:3201 http://127.0.0.1:3201
+cleanup; pids=()
+
+docker run -d --name bench-redis --cpuset-cpus 0 -p 127.0.0.1:6390:6379 redis:7 > /dev/null
+start 3201 a redis://127.0.0.1:6390
+start 3202 b redis://127.0.0.1:6390
+measure cross http://127.0.0.1:3201 http://127.0.0.1:3202
+
+node "$HERE/report.js" "$RESULTS/cluster.jsonl" > "$RESULTS/cluster.md"
+cat "$RESULTS/cluster.md"
