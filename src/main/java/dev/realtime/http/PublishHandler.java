@@ -12,13 +12,12 @@ import dev.realtime.auth.Identity;
 import dev.realtime.auth.RequestAuthenticator;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.contract.Fields;
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.ws.MessageHub;
 
 /** {@code POST /messages}: a back-end job pushes to everyone or to one user (openapi.yaml {@code publish}). */
 public final class PublishHandler implements Handler {
-    private static final int MAX_USER_LENGTH = 128;
-
     private final RequestAuthenticator authenticator;
     private final MessageHub hub;
     private final String publishRole;
@@ -52,10 +51,7 @@ public final class PublishHandler implements Handler {
         if (to == null) {
             delivery = hub.broadcast(publisher.user(), body.get("payload"));
         } else {
-            if (!to.isTextual() || to.asText().isEmpty() || to.asText().codePointCount(0, to.asText().length()) > MAX_USER_LENGTH) {
-                throw invalid("'to' must be a user name of 1 to " + MAX_USER_LENGTH + " characters.");
-            }
-            delivery = hub.direct(publisher.user(), to.asText(), body.get("payload"));
+            delivery = hub.direct(publisher.user(), Fields.userName(to), body.get("payload"));
         }
         RealtimeMetrics.pushDelivered(delivery.delivered());
         JsonBodies.send(res, Status.ACCEPTED_202,

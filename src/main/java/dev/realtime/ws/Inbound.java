@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.contract.Fields;
 import dev.realtime.contract.Json;
+
+import static dev.realtime.contract.Fields.MAX_ID_LENGTH;
 
 /** The messages a client may send ({@code ClientMessage} in asyncapi.yaml), read strictly. */
 public sealed interface Inbound {
-    int MAX_ID_LENGTH = 128;
-    int MAX_USER_LENGTH = 128;
-
     /** Every client message carries an id, so its reply ({@code echo}, {@code ack}, {@code error}) can be matched. */
     String id();
 
@@ -45,7 +45,8 @@ public sealed interface Inbound {
         return switch (type.asText()) {
             case "echo" -> new EchoRequest(id(node, "echo", Set.of("payload")), payload(node));
             case "broadcast" -> new BroadcastRequest(id(node, "broadcast", Set.of("payload")), payload(node));
-            case "direct" -> new DirectRequest(id(node, "direct", Set.of("to", "payload")), user(node.get("to")), payload(node));
+            case "direct" -> new DirectRequest(id(node, "direct", Set.of("to", "payload")), Fields.userName(node.get("to")),
+                                               payload(node));
             case "subscribe" -> new PresenceSubscription(id(node, "subscribe", Set.of("topic")), topic(node));
             case "unsubscribe" -> new PresenceSubscription(id(node, "unsubscribe", Set.of("topic")), !topic(node));
             default -> throw new ApiException(ErrorCode.UNKNOWN_TYPE,
@@ -57,7 +58,7 @@ public sealed interface Inbound {
     static String idOf(String text) {
         try {
             JsonNode id = Json.parse(text).path("id");
-            return validLength(id, MAX_ID_LENGTH) ? id.asText() : null;
+            return Fields.isText(id, MAX_ID_LENGTH) ? id.asText() : null;
         } catch (ApiException e) {
             return null;
         }
@@ -66,7 +67,7 @@ public sealed interface Inbound {
     /** Checks that the message has a valid id and no members but {@code type}, {@code id} and {@code members}. */
     private static String id(JsonNode node, String type, Set<String> members) {
         JsonNode id = node.get("id");
-        if (!validLength(id, MAX_ID_LENGTH)) {
+        if (!Fields.isText(id, MAX_ID_LENGTH)) {
             throw invalid("'id' must be a string of 1 to " + MAX_ID_LENGTH + " characters.");
         }
         var names = node.fieldNames();
@@ -88,30 +89,11 @@ public sealed interface Inbound {
         return node.get("payload");
     }
 
-    private static String user(JsonNode to) {
-        if (!validLength(to, MAX_USER_LENGTH)) {
-            throw invalid("'to' must be a user name of 1 to " + MAX_USER_LENGTH + " characters.");
-        }
-        return to.asText();
-    }
-
     private static boolean topic(JsonNode node) {
         if (!"presence".equals(node.get("topic").asText(null))) {
             throw invalid("'topic' must be 'presence', the only topic there is.");
         }
         return true;
-    }
-
-    /**
-     * A string of 1 to {@code max} characters. JSON Schema's {@code maxLength} counts characters
-     * (code points), not Java's UTF-16 units, so an emoji counts once, not twice.
-     */
-    private static boolean validLength(JsonNode value, int max) {
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            return false;
-        }
-        String text = value.asText();
-        return text.codePointCount(0, text.length()) <= max;
     }
 
     private static ApiException invalid(String detail) {

@@ -83,6 +83,11 @@ public final class RealtimeListener implements WsListener {
         if (closing) {
             return;
         }
+        if (last && fragments.isEmpty()) {
+            // A whole message in one frame: Helidon already held it to maxFrameLength (= the message limit).
+            handle(text);
+            return;
+        }
         fragmentBytes += text.getBytes(StandardCharsets.UTF_8).length;
         if (fragmentBytes > settings.maxMessageBytes()) {
             fragments.setLength(0);
@@ -94,7 +99,7 @@ public final class RealtimeListener implements WsListener {
             fragments.append(text);
             return;
         }
-        String message = fragments.isEmpty() ? text : fragments.append(text).toString();
+        String message = fragments.append(text).toString();
         fragments.setLength(0);
         fragmentBytes = 0;
         handle(message);
