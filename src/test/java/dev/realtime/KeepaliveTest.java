@@ -1,5 +1,6 @@
 package dev.realtime;
 
+import java.io.DataInputStream;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
@@ -11,8 +12,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
+import dev.realtime.support.ServerFrames;
+import dev.realtime.support.ServerFrames.Frame;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.WsClient;
 import dev.realtime.ws.ConnectedSession;
@@ -66,6 +70,26 @@ class KeepaliveTest {
             String id = awaitNewSession(before);
             awaitTrue(() -> server.sessions().all().stream().noneMatch(s -> s.id().equals(id)), Duration.ofSeconds(5),
                       "silent session " + id + " still registered");
+        }
+    }
+
+    /**
+     * A peer that neither reads nor answers pings may have a frame stuck in the socket, so the server cannot
+     * count on it taking the 1001: it is cut off within a grace period after its close frame.
+     */
+    @Test
+    void aPeerThatNeverAnswersPingsIsSentA1001AndThenHungUpOn() throws Exception {
+        try (Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + token)) {
+            socket.setSoTimeout(15_000);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            Contract.assertServerMessage(ServerFrames.read(in).text());
+            Frame frame = ServerFrames.read(in);
+            while (frame.opcode() == ServerFrames.PING) {
+                frame = ServerFrames.read(in);
+            }
+            assertEquals(1001, frame.closeCode(), "a peer that stops answering pings is closed with 1001 (going away)");
+            Contract.assertDocumentedCloseCode(frame.closeCode());
+            ServerFrames.assertHangsUp(in);
         }
     }
 

@@ -1,14 +1,10 @@
 package dev.realtime;
 
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -25,6 +21,8 @@ import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
 import dev.realtime.support.RawHttp;
 import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServerFrames;
+import dev.realtime.support.ServerFrames.Frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,23 +107,22 @@ class SlowConsumerTest {
             publishUntilGone(stalledId, this::publish);
 
             DataInputStream in = new DataInputStream(stalled.getInputStream());
-            JsonNode welcome = Contract.assertServerMessage(readFrame(in).text());
+            JsonNode welcome = Contract.assertServerMessage(ServerFrames.read(in).text());
             assertEquals(stalledId, welcome.get("sessionId").asText());
             int expectedSeq = 0;
-            for (Frame frame = readFrame(in); ; frame = readFrame(in)) {
-                if (frame.opcode() == 0x8) {
-                    assertTrue(frame.payload().length >= 2, "a close frame with a code");
-                    int code = ((frame.payload()[0] & 0xFF) << 8) | (frame.payload()[1] & 0xFF);
+            for (Frame frame = ServerFrames.read(in); ; frame = ServerFrames.read(in)) {
+                if (frame.opcode() == ServerFrames.CLOSE) {
+                    int code = frame.closeCode();
                     Contract.assertDocumentedCloseCode(code);
                     assertEquals(1008, code, "a slow consumer is closed with 1008 (policy violation)");
                     break;
                 }
-                assertEquals(0x1, frame.opcode(), "only text frames before the close");
+                assertEquals(ServerFrames.TEXT, frame.opcode(), "only text frames before the close");
                 JsonNode message = Contract.assertServerMessage(frame.text());
                 assertEquals(expectedSeq++, message.get("payload").get("seq").asInt(), "messages in order, none lost in between");
             }
             assertTrue(expectedSeq > QUEUE_SIZE, "the kernel buffers held more than the queue: " + expectedSeq);
-            assertHangsUp(in);
+            ServerFrames.assertHangsUp(in);
         }
     }
 
@@ -183,43 +180,5 @@ class SlowConsumerTest {
 
     private boolean isRegistered(String sessionId) {
         return server.sessions().all().stream().anyMatch(s -> s.id().equals(sessionId));
-    }
-
-    /** After its close frame the server cuts the connection: the peer reads end of stream (or a reset). */
-    private static void assertHangsUp(InputStream in) {
-        try {
-            assertEquals(-1, in.read(), "no data may follow the close frame");
-        } catch (SocketException e) {
-            // connection reset: cut off, as expected
-        } catch (IOException e) {
-            fail("the server did not hang up after its close frame: " + e);
-        }
-    }
-
-    private record Frame(int opcode, byte[] payload) {
-        String text() {
-            return new String(payload, StandardCharsets.UTF_8);
-        }
-    }
-
-    /** One server frame (RFC 6455: unmasked; the server sends every message as one frame). */
-    private static Frame readFrame(DataInputStream in) throws IOException {
-        int first = in.readUnsignedByte();
-        assertEquals(0x80, first & 0x80, "a final frame (FIN set)");
-        int second = in.readUnsignedByte();
-        assertEquals(0, second & 0x80, "server frames are not masked");
-        long length = second & 0x7F;
-        if (length == 126) {
-            length = in.readUnsignedShort();
-        } else if (length == 127) {
-            length = in.readLong();
-        }
-        byte[] payload = new byte[Math.toIntExact(length)];
-        try {
-            in.readFully(payload);
-        } catch (EOFException e) {
-            return fail("the connection ended in the middle of a frame", e);
-        }
-        return new Frame(first & 0x0F, payload);
     }
 }

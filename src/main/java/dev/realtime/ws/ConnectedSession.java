@@ -18,8 +18,8 @@ import dev.realtime.metrics.RealtimeMetrics;
  */
 public final class ConnectedSession {
     private static final System.Logger LOG = System.getLogger(ConnectedSession.class.getName());
-    /** A slow consumer gets this long to take its 1008 close frame before its connection is cut. */
-    private static final Duration SLOW_CONSUMER_GRACE = Duration.ofSeconds(5);
+    /** A peer closed as unresponsive gets this long to take its close frame before its connection is cut. */
+    private static final Duration UNRESPONSIVE_GRACE = Duration.ofSeconds(5);
 
     private final String id;
     private final Identity identity;
@@ -63,26 +63,34 @@ public final class ConnectedSession {
         return socket;
     }
 
-    /** Starts writing the queued messages to the socket. */
+    /** Writes the messages queued so far, on the calling (connection) thread, and lets the next ones be written. */
     void start() {
         outbox.start();
     }
 
     /**
-     * Queues a message for this session. If its queue is full the session is a slow consumer:
-     * it is closed with 1008 and the message is not delivered.
+     * Queues a message for this session, sent from any thread; the caller never waits for the peer. If
+     * the queue is full the session is a slow consumer: it is closed with 1008 and the message is not delivered.
      *
      * @return whether the message was queued
      */
     public boolean send(String json) {
-        if (outbox.offer(json)) {
-            return true;
-        }
+        return accepted(outbox.push(json));
+    }
+
+    /** As {@link #send}, for the session's own connection thread: written right away when nothing is queued. */
+    boolean reply(String json) {
+        return accepted(outbox.reply(json));
+    }
+
+    private boolean accepted(boolean queued) {
         // A session that closed meanwhile (a fan-out works on a snapshot) is not a slow consumer.
-        if (!outbox.isClosed() && slow.compareAndSet(false, true)) {
-            closeAsSlowConsumer();
+        if (!queued && !outbox.isClosed() && slow.compareAndSet(false, true)) {
+            LOG.log(Level.WARNING, "Slow consumer: session {0} (user {1}) did not keep up; closing with 1008", id, user());
+            onSlowConsumer.run();
+            closeUnresponsive(WsCloseCodes.VIOLATED_POLICY, "Slow consumer: outbound queue full");
         }
-        return false;
+        return queued;
     }
 
     /**
@@ -120,43 +128,38 @@ public final class ConnectedSession {
     void closeWith(int code, String reason) {
         LOG.log(Level.INFO, "Closing session {0} (user {1}) with {2}: {3}", id, user(), code, reason);
         RealtimeMetrics.serverClose(code);
-        outbox.abandon();
+        outbox.close();
         socket.close(code, reason);
     }
 
-    /** The connection ended (or is ending): stop writing. */
-    void closed() {
-        if (slow.get()) {
-            // The writer may be blocked in the middle of a frame, ahead of the 1008 close frame. Interrupting
-            // a virtual thread blocked in a socket write closes the socket: the peer would get half a frame
-            // and no close frame. The grace period's disconnect() stops the writer instead.
-            outbox.abandon();
-            return;
-        }
+    /**
+     * Closes a peer that may not be reading (its queue overflowed, or it stopped answering pings): the close
+     * frame may wait behind a frame stuck in the socket, so it is sent off the caller's thread, and the TCP
+     * connection is cut after a grace period whether or not the peer took it.
+     */
+    void closeUnresponsive(int code, String reason) {
+        RealtimeMetrics.serverClose(code);
         outbox.close();
-    }
-
-    private void closeAsSlowConsumer() {
-        LOG.log(Level.WARNING, "Slow consumer: session {0} (user {1}) did not keep up; closing with 1008", id, user());
-        RealtimeMetrics.serverClose(WsCloseCodes.VIOLATED_POLICY);
-        outbox.abandon();
-        onSlowConsumer.run();
-        // The close frame waits behind the frame the writer may be stuck on; the grace period bounds that wait.
-        Thread.ofVirtual().name("ws-slow-" + id).start(() -> {
+        Thread.ofVirtual().name("ws-close-" + id).start(() -> {
             try {
-                socket.close(WsCloseCodes.VIOLATED_POLICY, "Slow consumer: outbound queue full");
+                socket.close(code, reason);
             } catch (RuntimeException e) {
                 // the connection is already gone
             }
         });
         Thread.ofVirtual().name("ws-cut-" + id).start(() -> {
             try {
-                Thread.sleep(SLOW_CONSUMER_GRACE);
+                Thread.sleep(UNRESPONSIVE_GRACE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             disconnect();
         });
+    }
+
+    /** The connection ended (or is ending): write nothing more. */
+    void closed() {
+        outbox.close();
     }
 
     /** Cuts the TCP connection (the peer is gone, or would not take its close frame). */

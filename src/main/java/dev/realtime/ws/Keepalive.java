@@ -35,7 +35,7 @@ public final class Keepalive implements Runnable {
             }
             LOG.log(Level.INFO, "Dropping session {0} (user {1}): no answer to the last ping", session.id(), session.user());
             sessions.remove(session);
-            session.closeWith(WsCloseCodes.GOING_AWAY, "No pong");
+            session.closeUnresponsive(WsCloseCodes.GOING_AWAY, "No pong");
         } catch (RuntimeException e) {
             LOG.log(Level.INFO, "Dropping session {0} (user {1}): {2}", session.id(), session.user(), e.getMessage());
             sessions.remove(session);

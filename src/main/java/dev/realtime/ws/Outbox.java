@@ -2,23 +2,28 @@ package dev.realtime.ws;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.websocket.WsSession;
 
 /**
- * A session's bounded outbound queue and the one virtual thread that writes it to the socket.
- * Whoever sends (the session's own replies, a broadcast to 10,000 sessions, a back-end push)
- * only enqueues, so a peer that does not read blocks nobody but its own writer; when its queue
- * is full, {@link #offer} says so and the caller treats the peer as a slow consumer.
+ * A session's bounded outbound queue, written to the socket by one writer at a time, in order.
+ * <p>
+ * A {@link #push} from another thread (a broadcast to 10,000 sessions, a back-end publish, the
+ * backplane) only enqueues, and starts a short-lived virtual thread to write if none is writing:
+ * no sender waits for a peer that does not read, and when the queue is full {@code push} says so
+ * and the caller treats the peer as a slow consumer. A {@link #reply} comes from the session's own
+ * connection thread, which writes it itself when nobody else is writing: no hand-off to another
+ * thread per reply, and no writer thread kept per idle session.
  */
 final class Outbox {
-    /** Wakes a writer waiting for work so that it sees the outbox closed (compared by identity). */
-    private static final String STOP = new String("stop");
-
     private final BlockingQueue<String> queue;
     private final WsSession socket;
     private final String name;
     private final Runnable onWriteFailure;
+    /** Held by the one thread writing; whoever queues a message while it is free takes it. */
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private volatile boolean started;
     private volatile boolean closed;
 
     Outbox(WsSession socket, int capacity, String name, Runnable onWriteFailure) {
@@ -29,47 +34,73 @@ final class Outbox {
         this.onWriteFailure = onWriteFailure;
     }
 
-    /** Starts the writer; until then messages are only queued. */
+    /** Writes what was queued so far on the calling thread (the connection's); until then messages are only queued. */
     void start() {
-        Thread.ofVirtual().name("ws-out-" + name).start(this::drain);
+        started = true;
+        writeHere();
     }
 
     /** @return false if the queue is full (or the outbox closed): the message is not sent */
-    boolean offer(String text) {
-        return !closed && queue.offer(text);
+    boolean push(String text) {
+        if (!enqueue(text)) {
+            return false;
+        }
+        if (started && writing.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("ws-out-" + name).start(this::writeQueued);
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #push}, but written by the calling thread if nobody is writing. Only for the session's own
+     * connection thread: a peer that stops reading its replies then stops being read.
+     */
+    boolean reply(String text) {
+        if (!enqueue(text)) {
+            return false;
+        }
+        writeHere();
+        return true;
     }
 
     boolean isClosed() {
         return closed;
     }
 
-    /** Accepts nothing more and drops what is queued; a frame being written is finished. */
-    void abandon() {
+    /**
+     * Accepts nothing more and drops what is queued; a frame being written is finished. The writer is never
+     * interrupted: interrupting a virtual thread in a socket write closes the socket, which would cut off a
+     * frame (and a close handshake) in progress. A writer stuck on a peer that does not read ends when the
+     * connection is cut.
+     */
+    void close() {
         closed = true;
         queue.clear();
     }
 
-    /**
-     * As {@link #abandon()}, and lets the writer end. It is woken, never interrupted: interrupting a
-     * virtual thread in a socket write closes the socket, which would cut off a frame (and a close
-     * handshake) in progress. A writer stuck on a peer that does not read ends when the connection is cut.
-     */
-    void close() {
-        abandon();
-        queue.offer(STOP);
+    private boolean enqueue(String text) {
+        return !closed && queue.offer(text);
     }
 
-    private void drain() {
+    private void writeHere() {
+        if (started && writing.compareAndSet(false, true)) {
+            writeQueued();
+        }
+    }
+
+    /** Writes until the queue is empty; the caller holds {@link #writing}. */
+    private void writeQueued() {
         try {
-            while (!closed) {
-                String text = queue.take();
-                if (!closed && text != STOP) {
+            do {
+                String text;
+                while (!closed && (text = queue.poll()) != null) {
                     socket.send(text, true);
                 }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+                writing.set(false);
+                // A message queued after the last poll, while this thread still held the flag, is written here too.
+            } while (!closed && !queue.isEmpty() && writing.compareAndSet(false, true));
         } catch (RuntimeException e) {
+            // The flag stays held: nothing more is written to a connection that failed (it is being cut).
             if (!closed) {
                 onWriteFailure.run();
             }

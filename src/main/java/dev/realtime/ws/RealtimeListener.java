@@ -205,7 +205,7 @@ public final class RealtimeListener implements WsListener {
     }
 
     private void reply(Outbound message) {
-        if (session.send(Json.write(message))) {
+        if (session.reply(Json.write(message))) {
             RealtimeMetrics.messagesOut(message.type(), 1);
         }
     }
