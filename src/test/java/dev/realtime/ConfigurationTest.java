@@ -54,6 +54,13 @@ class ConfigurationTest {
     }
 
     @Test
+    void connectionsUseBlockingSocketsWithNagleOffByDefault() {
+        var config = AppConfig.create(Map.of());
+        assertEquals(false, config.get("server.use-nio").asBoolean().get(), "8 KiB less per connection than NIO");
+        assertEquals(true, config.get("server.connection-options.tcp-no-delay").asBoolean().get());
+    }
+
+    @Test
     void maxBodyBytesSetsTheServersMaxPayloadSize() {
         assertEquals(1024, AppConfig.create(Map.of("MAX_BODY_BYTES", "1024")).get("server.max-payload-size").asLong().get());
         assertEquals(16384, AppConfig.create(Map.of()).get("server.max-payload-size").asLong().get());
