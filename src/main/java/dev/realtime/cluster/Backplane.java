@@ -26,11 +26,17 @@ public interface Backplane extends AutoCloseable {
 
     void left(ConnectedSession session);
 
-    /** Sessions on the other live instances. */
+    /** Sessions on the other live instances, as they last reported in presence (this may lag by a heartbeat). */
     OptionalInt remoteSessionCount();
 
-    /** Sessions of {@code user} on the other live instances. */
+    /** Sessions of {@code user} on the other live instances, as they last reported in presence (this may lag by a heartbeat). */
     OptionalInt remoteSessionCount(String user);
+
+    /**
+     * Sessions of {@code user} on the other live instances, asked of them now: slower, but without
+     * the lag, for when a 0 from {@link #remoteSessionCount(String)} would mean not sending at all.
+     */
+    OptionalInt remoteSessionCountNow(String user);
 
     /** Every session of the other live instances. */
     Optional<List<RemoteSession>> remoteSessions();

@@ -41,6 +41,11 @@ import dev.realtime.ws.SessionRegistry;
  * counts per instance, rewritten every heartbeat and expiring after three, so a dead instance's
  * sessions disappear on their own.
  * <p>
+ * The session counts a broadcast or direct message reports come from a {@link ClusterView} that the
+ * heartbeat rebuilds from that presence and the presence events on the bus adjust, so that a
+ * broadcast, or a direct message to a user connected elsewhere, costs one {@code PUBLISH} on the
+ * sender's thread rather than a round trip per instance besides.
+ * <p>
  * Keys: {@code realtime:instances} (set of names), {@code realtime:instance:<id>} (alive marker),
  * {@code realtime:sessions:<id>} (session id → {user, connectedAt}), {@code realtime:users:<id>}
  * (user → session count); channel {@code realtime:bus}.
@@ -55,6 +60,7 @@ public final class RedisBackplane implements Backplane {
     private final ClusterSettings settings;
     private final SessionRegistry localSessions;
     private final RedisClient client;
+    private final ClusterView view;
     private volatile Consumer<ClusterMessage> remoteHandler = message -> { };
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
@@ -63,6 +69,7 @@ public final class RedisBackplane implements Backplane {
     public RedisBackplane(ClusterSettings settings, SessionRegistry localSessions) {
         this.settings = settings;
         this.localSessions = localSessions;
+        this.view = new ClusterView(settings.presenceTtl());
         // After a first connection Lettuce reconnects by itself, with exponential back-off, and re-subscribes.
         this.client = RedisClient.create(ClientResources.builder()
                                                  .reconnectDelay(Delay.exponential(Duration.ofMillis(100), Duration.ofSeconds(5),
@@ -78,7 +85,10 @@ public final class RedisBackplane implements Backplane {
         connect();
     }
 
-    /** Run every heartbeat: (re)connects if the first connection never came, and rewrites this instance's presence. */
+    /**
+     * Run every heartbeat: (re)connects if the first connection never came, rewrites this instance's
+     * presence, and rebuilds the view of the others'.
+     */
     public void heartbeat() {
         if (commands == null || subscription == null) {
             connect();
@@ -97,7 +107,7 @@ public final class RedisBackplane implements Backplane {
             // Written aside and renamed into place, so other instances never see a half-written view.
             rewrite(redis, sessionsKey(id), sessions, ttl);
             rewrite(redis, usersKey(id), users, ttl);
-            return Boolean.TRUE;
+            return rebuildView(redis);
         });
     }
 
@@ -137,17 +147,16 @@ public final class RedisBackplane implements Backplane {
 
     @Override
     public OptionalInt remoteSessionCount() {
-        return run("count sessions", redis -> {
-            long total = 0;
-            for (String instance : others(redis)) {
-                total += redis.hlen(sessionsKey(instance));
-            }
-            return (int) total;
-        }).map(OptionalInt::of).orElse(OptionalInt.empty());
+        return fromView(() -> view.sessions(Instant.now()));
     }
 
     @Override
     public OptionalInt remoteSessionCount(String user) {
+        return fromView(() -> view.sessionsOf(user, Instant.now()));
+    }
+
+    @Override
+    public OptionalInt remoteSessionCountNow(String user) {
         return run("count sessions of a user", redis -> {
             long total = 0;
             for (String instance : others(redis)) {
@@ -225,6 +234,9 @@ public final class RedisBackplane implements Backplane {
         try {
             ClusterMessage message = Json.MAPPER.readValue(text, ClusterMessage.class);
             if (!instanceId().equals(message.origin())) {
+                if ("presence".equals(message.kind())) {
+                    adjustView(message);
+                }
                 remoteHandler.accept(message);
             }
         } catch (JsonProcessingException | RuntimeException e) {
@@ -232,21 +244,61 @@ public final class RedisBackplane implements Backplane {
         }
     }
 
-    /** The other live instances; the names of dead ones (alive marker expired) are removed on the way. */
+    private void adjustView(ClusterMessage presence) {
+        switch (presence.event()) {
+        case "join" -> view.joined(presence.origin(), presence.from());
+        case "leave" -> view.left(presence.origin(), presence.from());
+        default -> LOG.log(Level.WARNING, "Backplane: ignored an unknown presence event " + presence.event());
+        }
+    }
+
+    /**
+     * Answers from the view, without a round trip; empty while Redis is unreachable. A view no heartbeat
+     * has rebuilt within the presence TTL (the first heartbeat has not run yet, or Redis was unreachable
+     * for longer) is rebuilt here first.
+     */
+    private OptionalInt fromView(Supplier<OptionalInt> count) {
+        if (!healthy()) {
+            return OptionalInt.empty();
+        }
+        OptionalInt answer = count.get();
+        if (answer.isEmpty() && run("read presence", this::rebuildView).isPresent()) {
+            answer = count.get();
+        }
+        return answer;
+    }
+
+    /** Reads the per-user counts of every other live instance into the view. */
+    private Boolean rebuildView(RedisCommands<String, String> redis) {
+        Instant readAt = Instant.now();
+        Map<String, Map<String, Integer>> usersByInstance = new HashMap<>();
+        for (String instance : others(redis)) {
+            Map<String, Integer> users = new HashMap<>();
+            redis.hgetall(usersKey(instance)).forEach((user, count) -> users.put(user, Integer.parseInt(count)));
+            usersByInstance.put(instance, users);
+        }
+        view.rebuild(usersByInstance, readAt);
+        return Boolean.TRUE;
+    }
+
+    /**
+     * The other live instances; the names of dead ones (alive marker expired) are removed on the way,
+     * from Redis and from the view, so that acks and {@code GET /sessions} agree on who is gone.
+     */
     private List<String> others(RedisCommands<String, String> redis) {
         List<String> names = redis.smembers(INSTANCES).stream().filter(name -> !name.equals(instanceId())).sorted().toList();
-        if (names.isEmpty()) {
-            return names;
-        }
         List<String> live = new ArrayList<>();
-        List<KeyValue<String, String>> markers = redis.mget(names.stream().map(RedisBackplane::aliveKey).toArray(String[]::new));
-        for (int i = 0; i < names.size(); i++) {
-            if (markers.get(i).hasValue()) {
-                live.add(names.get(i));
-            } else {
-                redis.srem(INSTANCES, names.get(i));
+        if (!names.isEmpty()) {
+            List<KeyValue<String, String>> markers = redis.mget(names.stream().map(RedisBackplane::aliveKey).toArray(String[]::new));
+            for (int i = 0; i < names.size(); i++) {
+                if (markers.get(i).hasValue()) {
+                    live.add(names.get(i));
+                } else {
+                    redis.srem(INSTANCES, names.get(i));
+                }
             }
         }
+        view.retain(live);
         return live;
     }
 

@@ -48,6 +48,11 @@ public final class SingleInstance implements Backplane {
     }
 
     @Override
+    public OptionalInt remoteSessionCountNow(String user) {
+        return OptionalInt.of(0);
+    }
+
+    @Override
     public Optional<List<RemoteSession>> remoteSessions() {
         return Optional.of(List.of());
     }

@@ -27,7 +27,7 @@ public final class MessageHub implements SessionRegistry.Observer {
     private final Set<ConnectedSession> presenceSubscribers = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param delivered sessions the message was handed to (here, plus those other instances hold)
+     * @param delivered sessions the message was handed to (here, plus those other instances reported in presence)
      * @param degraded  the other instances could not be reached: {@code delivered} counts this one only
      */
     public record Delivery(int delivered, boolean degraded) {
@@ -56,6 +56,10 @@ public final class MessageHub implements SessionRegistry.Observer {
     public Delivery direct(String from, String to, JsonNode payload) {
         int local = deliver(sessions.sessionsOf(to), new Outbound.Direct(from, payload));
         OptionalInt remote = backplane.remoteSessionCount(to);
+        if (remote.isPresent() && remote.getAsInt() == 0) {
+            // That count may lag a session that just opened elsewhere; not sending must not rest on it.
+            remote = backplane.remoteSessionCountNow(to);
+        }
         if (remote.isPresent() && remote.getAsInt() > 0
                 && !backplane.publish(ClusterMessage.direct(backplane.instanceId(), from, to, payload))) {
             remote = OptionalInt.empty();
