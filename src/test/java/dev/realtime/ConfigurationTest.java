@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -203,6 +205,18 @@ class ConfigurationTest {
                               - username: eve
                                 password-hash: "%s"
                               """.formatted(A_BCRYPT_HASH.substring(0, 40)));
+        Config config = AppConfig.create(Map.of("CONFIG_FILE", file.toString()));
+        assertThrows(IllegalStateException.class, () -> AuthSettings.from(config.get("app.auth")));
+    }
+
+    /** Such a hash would fail only at the first login, as a server error. */
+    @ParameterizedTest
+    @ValueSource(strings = {"$2a$10$OPdjtW2GHTNQa4L1e5Tmw.MTjhIO7vp0YYUkWVrI/81sHFP95A12!", "$2a$99$OPdjtW2GHTNQa4L1e5Tmw.MTjhIO7vp0YYUkWVrI/81sHFP95A12a"})
+    void aBcryptHashWithACharacterOutsideItsAlphabetOrAnImpossibleCostIsRefused(String hash) throws IOException {
+        Path file = usersFile("""
+                              - username: eve
+                                password-hash: "%s"
+                              """.formatted(hash));
         Config config = AppConfig.create(Map.of("CONFIG_FILE", file.toString()));
         assertThrows(IllegalStateException.class, () -> AuthSettings.from(config.get("app.auth")));
     }

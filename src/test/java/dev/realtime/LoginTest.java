@@ -121,6 +121,14 @@ class LoginTest {
         assertProblem(post("application/json", credentials("alice", "p".repeat(1000))), 401, "invalid_credentials");
     }
 
+    @Test
+    void aPasswordIsCheckedOnItsFirst72BytesAsOpenBsdBcryptDoes() {
+        String password = "l".repeat(72);
+        assertEquals(200, post("application/json", credentials("longpass", password)).statusCode());
+        assertEquals(200, post("application/json", credentials("longpass", password + "ignored")).statusCode());
+        assertProblem(post("application/json", credentials("longpass", password.substring(1))), 401, "invalid_credentials");
+    }
+
     // --- malformed bodies ----------------------------------------------------------------------
 
     @Test

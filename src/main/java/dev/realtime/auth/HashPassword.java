@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
-
 /**
  * Prints the bcrypt hash of a password read from standard input, for {@code app.auth.users[].password-hash}.
  * Reads stdin rather than arguments so the password stays out of shell history and process lists:
@@ -26,6 +24,6 @@ public final class HashPassword {
             System.err.println("Give the password on standard input.");
             System.exit(2);
         }
-        System.out.println(BCrypt.withDefaults().hashToString(COST, password.toCharArray()));
+        System.out.println(Authenticator.hash(password, COST));
     }
 }

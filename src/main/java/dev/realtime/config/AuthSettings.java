@@ -53,7 +53,7 @@ public record AuthSettings(byte[] jwtSecret,
         static UserAccount from(Config user) {
             String username = user.get("username").asString().get();
             String hash = user.get("password-hash").asString().get();
-            if (!hash.matches("^\\$2[aby]\\$\\d{2}\\$.{53}$")) {
+            if (!hash.matches("^\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}$")) {
                 throw new IllegalStateException("app.auth.users[" + username + "].password-hash is not a bcrypt hash");
             }
             return new UserAccount(username,
