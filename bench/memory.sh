@@ -7,7 +7,7 @@
 #
 #   bench/memory.sh        # BENCH_MEMORY_RUNS (default 3) per server; results in bench/results/memory.*
 #
-# Servers: ours (production defaults), ours with -Xmx1g (for comparison only), the reference.
+# Servers: ours (with the container's heap bound, bench/config/ours.jvm), the reference.
 # run.sh calls this at its end; it needs what run.sh builds.
 set -euo pipefail
 
@@ -37,12 +37,11 @@ trap stop EXIT
 
 : > "$RESULTS/memory.jsonl"
 for run in $(seq 1 "$RUNS"); do
-    for server in ours ours-xmx1g reference; do
+    for server in ours reference; do
         case "$server" in
-        ours|ours-xmx1g)
-            opts=(); [[ $server == ours-xmx1g ]] && opts=(-Xmx1g)
+        ours)
             (cd "$ROOT" && exec env CONFIG_FILE="$BENCH/config/bench-users.yaml" JWT_SECRET="$JWT_SECRET" PORT=$PORT HOST=127.0.0.1 \
-                taskset -c 0 "$JAVA_HOME/bin/java" "${opts[@]}" -jar target/realtime-service.jar) > "$LOGS/memory-$server.log" 2>&1 &
+                taskset -c 0 "$JAVA_HOME/bin/java" "@$BENCH/config/ours.jvm" -jar target/realtime-service.jar) > "$LOGS/memory-$server.log" 2>&1 &
             ;;
         reference)
             (cd "$BENCH/reference" && exec env JWT_SECRET="$JWT_SECRET" BENCH_USER=bench BENCH_PASSWORD_HASH="$BENCH_HASH" \

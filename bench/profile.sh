@@ -32,7 +32,7 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 SERVER_PID=
 start_server() { # extra JVM flags...
     (cd "$ROOT" && exec env CONFIG_FILE="$BENCH/config/bench-users.yaml" JWT_SECRET="$JWT_SECRET" PORT=$PORT HOST=127.0.0.1 \
-        taskset -c 0 "$JAVA_HOME/bin/java" "$@" -jar target/realtime-service.jar) > "$JFRS/server.log" 2>&1 &
+        taskset -c 0 "$JAVA_HOME/bin/java" "@$BENCH/config/ours.jvm" "$@" -jar target/realtime-service.jar) > "$JFRS/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 120); do
         curl -s -o /dev/null --max-time 2 -X POST "http://127.0.0.1:$PORT/login" && return 0

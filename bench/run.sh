@@ -31,7 +31,8 @@ CLIENT_CORE="${BENCH_CLIENT_CORE:-1}"
 OURS_PORT=3101
 REF_PORT=3102
 # Extra JVM flags for our server (none by default: production defaults, see RESULTS.md).
-OURS_JAVA_OPTS="${BENCH_OURS_JAVA_OPTS:-}"
+# Our server runs with the container's heap bound (bench/config/ours.jvm); BENCH_OURS_JAVA_OPTS adds flags.
+OURS_JAVA_OPTS="@$BENCH/config/ours.jvm ${BENCH_OURS_JAVA_OPTS:-}"
 SERVERS="${BENCH_SERVERS:-ours reference}"
 
 LOGS="$BENCH/logs"

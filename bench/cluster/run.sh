@@ -34,7 +34,7 @@ trap cleanup EXIT
 
 start() { # port instance-id [redis-url]
     env "${common[@]}" PORT="$1" INSTANCE_ID="$2" ${3:+REDIS_URL=$3} \
-        taskset -c 0 "$JAVA_HOME/bin/java" -jar "$JAR" > "$LOGS/server-$2.log" 2>&1 &
+        taskset -c 0 "$JAVA_HOME/bin/java" "@$ROOT/bench/config/ours.jvm" -jar "$JAR" > "$LOGS/server-$2.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 100); do
         curl -s -o /dev/null "http://127.0.0.1:$1/observe/health/ready" && return 0
