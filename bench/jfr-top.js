@@ -16,7 +16,7 @@ process.stdin.on('end', () => {
   const area = (m) => {
     const rules = [
       [/^com\.fasterxml\.jackson/, 'JSON (Jackson)'],
-      [/^at\.favre\.lib\.crypto\.bcrypt/, 'bcrypt (at.favre, pure Java)'],
+      [/^org\.bouncycastle\.crypto\.generators\.(OpenBSD)?BCrypt/, 'bcrypt (Bouncy Castle, pure Java)'],
       [/^com\.auth0\.jwt|^javax\.crypto|^com\.sun\.crypto/, 'JWT / crypto'],
       [/^io\.helidon\.websocket\.ClientWsFrame\.(unmask|lambda\$unmaskedValue)/, 'Helidon WebSocket: unmasking client frames'],
       [/^io\.helidon\.websocket|^io\.helidon\.webserver\.websocket/, 'Helidon WebSocket (framing, read/write)'],
