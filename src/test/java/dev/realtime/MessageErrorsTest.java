@@ -1,5 +1,9 @@
 package dev.realtime;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,12 +15,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
+import dev.realtime.contract.Json;
 import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
+import dev.realtime.support.RawHttp;
+import dev.realtime.support.ServerFrames;
+import dev.realtime.support.ServerFrames.Frame;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.WsClient;
+import dev.realtime.ws.ConnectedSession;
+import dev.realtime.ws.Outbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -146,6 +157,46 @@ class MessageErrorsTest {
             client.sendBinary("{\"type\":\"echo\",\"id\":\"b\",\"payload\":1}".getBytes(StandardCharsets.UTF_8));
             assertEquals(1003, client.awaitClose());
             awaitSessionGone(server, sessionId);
+        }
+    }
+
+    /**
+     * RFC 6455 5.5.1: no data frame after the close frame. The peer below does not read while megabytes
+     * of pushes are queued for it, then sends a binary frame: what is still queued is dropped, a frame
+     * being written is finished, and the 1003 close frame comes last, with nothing after it.
+     */
+    @Test
+    void aCloseWhilePushesAreQueuedComesAfterTheFrameBeingWrittenAndNothingFollowsIt() throws IOException {
+        int pushes = 256;
+        try (Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + token(server))) {
+            socket.setSoTimeout(10_000);
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            String sessionId = Contract.assertServerMessage(ServerFrames.read(in).text()).get("sessionId").asText();
+            ConnectedSession session = server.sessions().all().stream()
+                    .filter(s -> s.id().equals(sessionId)).findFirst().orElseThrow();
+            String push = Json.write(new Outbound.Broadcast("jobs", TextNode.valueOf("x".repeat(32 * 1024))));
+            for (int i = 0; i < pushes; i++) {
+                assertTrue(session.send(push), "push " + i + " queued");
+            }
+
+            // FIN + binary opcode, masked (key 0), empty payload
+            socket.getOutputStream().write(new byte[] {(byte) 0x82, (byte) 0x80, 0, 0, 0, 0});
+            int delivered = 0;
+            Frame frame = ServerFrames.read(in);
+            while (frame.opcode() == ServerFrames.TEXT) {
+                Contract.assertServerMessage(frame.text());
+                delivered++;
+                frame = ServerFrames.read(in);
+            }
+            assertEquals(1003, frame.closeCode());
+            assertTrue(delivered < pushes, "what was still queued at the close is dropped, not sent: " + delivered);
+
+            socket.setSoTimeout(1_000);
+            try {
+                assertEquals(-1, in.read(), "nothing after the close frame");
+            } catch (SocketTimeoutException e) {
+                // nothing came: the server waits for our close frame, as it should
+            }
         }
     }
 

@@ -12,6 +12,8 @@ import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
 import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServerFrames;
+import dev.realtime.support.ServerFrames.Frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -40,23 +42,13 @@ class ProtocolViolationTest {
             out.write(frame);
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            while (true) {
-                int opcode = in.readUnsignedByte() & 0x0F;
-                int length = in.readUnsignedByte() & 0x7F;
-                if (length == 126) {
-                    length = in.readUnsignedShort();
-                } else if (length == 127) {
-                    length = (int) in.readLong();
-                }
-                byte[] payload = in.readNBytes(length);
-                if (opcode == 0x8) {
-                    int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
-                    Contract.assertDocumentedCloseCode(code);
-                    assertEquals(expected, code);
-                    return;
-                }
-                // the welcome (and anything else) before the close: text frames from the server, skipped
+            // the welcome (and anything else) before the close: text frames from the server, skipped
+            Frame received = ServerFrames.read(in);
+            while (received.opcode() != ServerFrames.CLOSE) {
+                received = ServerFrames.read(in);
             }
+            Contract.assertDocumentedCloseCode(received.closeCode());
+            assertEquals(expected, received.closeCode());
         }
     }
 }

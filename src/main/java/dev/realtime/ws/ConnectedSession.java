@@ -128,8 +128,7 @@ public final class ConnectedSession {
     void closeWith(int code, String reason) {
         LOG.log(Level.INFO, "Closing session {0} (user {1}) with {2}: {3}", id, user(), code, reason);
         RealtimeMetrics.serverClose(code);
-        outbox.close();
-        socket.close(code, reason);
+        outbox.close(() -> socket.close(code, reason));
     }
 
     /**
@@ -142,7 +141,7 @@ public final class ConnectedSession {
         outbox.close();
         Thread.ofVirtual().name("ws-close-" + id).start(() -> {
             try {
-                socket.close(code, reason);
+                outbox.close(() -> socket.close(code, reason));
             } catch (RuntimeException e) {
                 // the connection is already gone
             }

@@ -3,6 +3,7 @@ package dev.realtime.ws;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import io.helidon.websocket.WsSession;
 
@@ -23,6 +24,8 @@ final class Outbox {
     private final Runnable onWriteFailure;
     /** Held by the one thread writing; whoever queues a message while it is free takes it. */
     private final AtomicBoolean writing = new AtomicBoolean();
+    /** Held from "still open?" to the end of that frame, so that no data frame can follow the close frame. */
+    private final ReentrantLock frame = new ReentrantLock();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -78,8 +81,32 @@ final class Outbox {
         queue.clear();
     }
 
+    /** As {@link #close()}, then sends the close frame: after a data frame being written, never before one. */
+    void close(Runnable sendCloseFrame) {
+        close();
+        frame.lock();
+        try {
+            sendCloseFrame.run();
+        } finally {
+            frame.unlock();
+        }
+    }
+
     private boolean enqueue(String text) {
         return !closed && queue.offer(text);
+    }
+
+    private boolean writeIfOpen(String text) {
+        frame.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            socket.send(text, true);
+            return true;
+        } finally {
+            frame.unlock();
+        }
     }
 
     private void writeHere() {
@@ -92,9 +119,9 @@ final class Outbox {
     private void writeQueued() {
         try {
             do {
-                String text;
-                while (!closed && (text = queue.poll()) != null) {
-                    socket.send(text, true);
+                String text = queue.poll();
+                while (text != null && writeIfOpen(text)) {
+                    text = queue.poll();
                 }
                 writing.set(false);
                 // A message queued after the last poll, while this thread still held the flag, is written here too.
