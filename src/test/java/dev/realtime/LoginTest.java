@@ -122,6 +122,11 @@ class LoginTest {
     }
 
     @Test
+    void aPasswordWithALoneSurrogateIs401NotAServerError() {
+        assertProblem(post("application/json", "{\"username\":\"alice\",\"password\":\"x\\ud800y\"}"), 401, "invalid_credentials");
+    }
+
+    @Test
     void aPasswordIsCheckedOnItsFirst72BytesAsOpenBsdBcryptDoes() {
         String password = "l".repeat(72);
         assertEquals(200, post("application/json", credentials("longpass", password)).statusCode());

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -61,6 +62,7 @@ public final class RedisBackplane implements Backplane {
     private final SessionRegistry localSessions;
     private final RedisClient client;
     private final ClusterView view;
+    private final AtomicBoolean rebuilding = new AtomicBoolean();
     private volatile Consumer<ClusterMessage> remoteHandler = message -> { };
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
@@ -255,15 +257,22 @@ public final class RedisBackplane implements Backplane {
     /**
      * Answers from the view, without a round trip; empty while Redis is unreachable. A view no heartbeat
      * has rebuilt within the presence TTL (the first heartbeat has not run yet, or Redis was unreachable
-     * for longer) is rebuilt here first.
+     * for longer) is rebuilt here first; a caller that finds another one rebuilding answers empty (degraded).
      */
     private OptionalInt fromView(Supplier<OptionalInt> count) {
         if (!healthy()) {
             return OptionalInt.empty();
         }
         OptionalInt answer = count.get();
-        if (answer.isEmpty() && run("read presence", this::rebuildView).isPresent()) {
-            answer = count.get();
+        // One rebuild at a time: while Redis is slow, every message would otherwise start its own.
+        if (answer.isEmpty() && rebuilding.compareAndSet(false, true)) {
+            try {
+                if (run("read presence", this::rebuildView).isPresent()) {
+                    answer = count.get();
+                }
+            } finally {
+                rebuilding.set(false);
+            }
         }
         return answer;
     }

@@ -3,6 +3,7 @@ package dev.realtime.config;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import io.helidon.config.Config;
 
@@ -50,11 +51,22 @@ public record AuthSettings(byte[] jwtSecret,
      * @param demo         marks the shipped demo account, whose presence is logged loudly at start
      */
     public record UserAccount(String username, String passwordHash, List<String> roles, boolean demo) {
+        /** 2^16 rounds take seconds per login already; a higher cost would make every login (and the start) hang. Also in the pattern. */
+        private static final int MAX_COST = 16;
+        /**
+         * Cost, then 22 characters of salt (16 bytes: the last character carries 2 bits, so it is one of
+         * {@code .Oeu}) and 31 of hash (23 bytes: the last carries 4 bits). A hash that is not in this
+         * canonical form would never match, silently: it is refused at start instead.
+         */
+        private static final Pattern BCRYPT_HASH = Pattern.compile(
+                "^\\$2[aby]\\$(0[4-9]|1[0-6])\\$[./A-Za-z0-9]{21}[.Oeu][./A-Za-z0-9]{30}[.CGKOSWaeimquy26]$");
+
         static UserAccount from(Config user) {
             String username = user.get("username").asString().get();
             String hash = user.get("password-hash").asString().get();
-            if (!hash.matches("^\\$2[aby]\\$(0[4-9]|[12][0-9]|3[01])\\$[./A-Za-z0-9]{53}$")) {
-                throw new IllegalStateException("app.auth.users[" + username + "].password-hash is not a bcrypt hash");
+            if (!BCRYPT_HASH.matcher(hash).matches()) {
+                throw new IllegalStateException("app.auth.users[" + username + "].password-hash is not a bcrypt hash "
+                        + "of cost 04 to " + MAX_COST + " (as OpenBSD's bcrypt or htpasswd -B writes them)");
             }
             return new UserAccount(username,
                                    hash,

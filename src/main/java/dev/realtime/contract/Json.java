@@ -17,8 +17,9 @@ public final class Json {
                     // Deeply nested input must not exhaust the stack; 64 levels is plenty for any real payload.
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
                     // Jackson's default keeps ~16 KiB of buffers per thread, and every connection is a
-                    // (long-lived, virtual) thread: 10,000 idle connections would hold 160 MB. One shared pool instead.
-                    .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+                    // (long-lived, virtual) thread: 10,000 idle connections would hold 160 MB. One shared pool
+                    // instead, bounded: parsing never blocks, so only as many parse at once as threads run.
+                    .recyclerPool(JsonRecyclerPools.newBoundedPool(8 * Runtime.getRuntime().availableProcessors()))
                     .build())
             .disable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

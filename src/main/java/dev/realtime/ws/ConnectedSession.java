@@ -156,6 +156,14 @@ public final class ConnectedSession {
         });
     }
 
+    /**
+     * Helidon is about to send a close frame of its own (its answer to the peer's, or 1011 after an error):
+     * write nothing more, and let a data frame being written finish first, so that none follows that close frame.
+     */
+    void beforeHelidonCloses() {
+        outbox.close(() -> { });
+    }
+
     /** The connection ended (or is ending): write nothing more. */
     void closed() {
         outbox.close();

@@ -126,6 +126,7 @@ public final class RealtimeListener implements WsListener {
 
     @Override
     public void onClose(WsSession socket, int status, String reason) {
+        session.beforeHelidonCloses();
         registry.remove(session);
         LOG.log(Level.INFO, "WebSocket closed by client: session {0}, user {1}, code {2}",
                 session.id(), session.user(), status);
@@ -135,6 +136,7 @@ public final class RealtimeListener implements WsListener {
     public void onError(WsSession socket, Throwable t) {
         // Only reached if a callback above throws; Helidon then closes with 1011.
         if (session != null) {
+            session.beforeHelidonCloses();
             registry.remove(session);
         }
         LOG.log(Level.ERROR, "WebSocket error: session " + (session == null ? "-" : session.id()), t);

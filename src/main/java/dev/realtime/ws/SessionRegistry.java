@@ -121,14 +121,18 @@ public final class SessionRegistry {
         draining.set(true);
         List<ConnectedSession> open = all();
         LOG.log(Level.INFO, "Draining: closing " + open.size() + " WebSocket session(s) with 1001");
-        for (ConnectedSession session : open) {
-            try {
-                session.closeWith(WsCloseCodes.GOING_AWAY, "Server shutting down");
-            } catch (RuntimeException e) {
-                remove(session);
-            }
-        }
         long deadline = System.nanoTime() + timeout.toNanos();
+        for (ConnectedSession session : open) {
+            // A close frame per virtual thread: one waits behind a frame stuck on a peer that does not read,
+            // and holds up only that peer's; the deadline bounds the whole drain.
+            Thread.ofVirtual().name("ws-drain-" + session.id()).start(() -> {
+                try {
+                    session.closeWith(WsCloseCodes.GOING_AWAY, "Server shutting down");
+                } catch (RuntimeException e) {
+                    remove(session);
+                }
+            });
+        }
         while (size() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
