@@ -11,48 +11,27 @@
 # run.sh calls this at its end; it needs what run.sh builds.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH="$ROOT/bench"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-export PATH="$JAVA_HOME/bin:$PATH"
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 RUNS="${BENCH_MEMORY_RUNS:-3}"
 RESULTS="${BENCH_MEMORY_RESULTS:-$BENCH/results}"
 LOGS="$BENCH/logs"
 PORT=3121
-JWT_SECRET="bench-only-secret-0123456789abcdef-not-for-production"
-BENCH_HASH="$(sed -n 's/.*password-hash: "\(.*\)".*/\1/p' "$BENCH/config/bench-users.yaml")"
 mkdir -p "$RESULTS" "$LOGS"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 PID=
-stop() {
-    [[ -n "$PID" ]] || return 0
-    kill -TERM "$PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$PID" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$PID" 2>/dev/null || true
-    PID=
-}
-trap stop EXIT
+trap 'stop_server "$PID"' EXIT
 
 : > "$RESULTS/memory.jsonl"
 for run in $(seq 1 "$RUNS"); do
     for server in ours reference; do
         case "$server" in
-        ours)
-            (cd "$ROOT" && exec env CONFIG_FILE="$BENCH/config/bench-users.yaml" JWT_SECRET="$JWT_SECRET" PORT=$PORT HOST=127.0.0.1 \
-                taskset -c 0 "$JAVA_HOME/bin/java" "@$BENCH/config/ours.jvm" -jar target/realtime-service.jar) > "$LOGS/memory-$server.log" 2>&1 &
-            ;;
-        reference)
-            (cd "$BENCH/reference" && exec env JWT_SECRET="$JWT_SECRET" BENCH_USER=bench BENCH_PASSWORD_HASH="$BENCH_HASH" \
-                PORT=$PORT HOST=127.0.0.1 ACCESS_LOG="$LOGS/memory-reference-access.log" taskset -c 0 node server.js) > "$LOGS/memory-$server.log" 2>&1 &
-            ;;
+        ours) start_ours "$PORT" 0 "$LOGS/memory-$server.log" ;;
+        reference) start_reference "$PORT" 0 "$LOGS/memory-$server.log" "$LOGS/memory-reference-access.log" ;;
         esac
         PID=$!
-        for _ in $(seq 1 120); do
-            curl -s -o /dev/null --max-time 2 -X POST "http://127.0.0.1:$PORT/login" && break
-            sleep 0.5
-        done
+        wait_ready "$PORT" "$PID"
         sleep 2 # let the start-up settle before the baseline RSS
         log "memory: $server run $run (pid $PID, fresh, RSS $(grep VmRSS /proc/$PID/status | awk '{print $2}') kB)"
         taskset -c 1 "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -jar "$BENCH/load/target/realtime-load.jar" \
@@ -62,7 +41,8 @@ for run in $(seq 1 "$RUNS"); do
         # run.sh's report counts run 0 as warm-up: renumber so that each fresh process is one run
         sed "s/\"run\":1,/\"run\":$run,/" "$RESULTS/memory.raw.jsonl.tmp" >> "$RESULTS/memory.jsonl"
         rm -f "$RESULTS/memory.raw.jsonl.tmp"
-        stop
+        stop_server "$PID"
+        PID=
     done
 done
 node -e '

@@ -18,10 +18,8 @@
 # taskset, curl. Traffic goes to 127.0.0.1 only; every scenario is bounded in time.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH="$ROOT/bench"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-export PATH="$JAVA_HOME/bin:$PATH"
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 QUICK="${BENCH_QUICK:-0}"
 RUNS="${BENCH_RUNS:-3}"
@@ -30,9 +28,8 @@ SERVER_CORE="${BENCH_SERVER_CORE:-0}"
 CLIENT_CORE="${BENCH_CLIENT_CORE:-1}"
 OURS_PORT=3101
 REF_PORT=3102
-# Extra JVM flags for our server (none by default: production defaults, see RESULTS.md).
 # Our server runs with the container's heap bound (bench/config/ours.jvm); BENCH_OURS_JAVA_OPTS adds flags.
-OURS_JAVA_OPTS="@$BENCH/config/ours.jvm ${BENCH_OURS_JAVA_OPTS:-}"
+read -r -a OURS_JAVA_OPTS <<< "${BENCH_OURS_JAVA_OPTS:-}"
 SERVERS="${BENCH_SERVERS:-ours reference}"
 
 LOGS="$BENCH/logs"
@@ -54,13 +51,6 @@ else
 fi
 mkdir -p "$LOGS" "$RESULTS"
 
-# The benchmark user: password bench-password, bcrypt cost 10 (made with dev.realtime.auth.HashPassword).
-BENCH_USER=bench
-BENCH_PASSWORD=bench-password
-BENCH_HASH="$(sed -n 's/.*password-hash: "\(.*\)".*/\1/p' "$BENCH/config/bench-users.yaml")"
-JWT_SECRET="bench-only-secret-0123456789abcdef-not-for-production"
-
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 
 STARTED_PIDS=()
 cleanup() {
@@ -97,7 +87,7 @@ log "installing the reference (npm ci) -> $LOGS/npm-ci.log"
     echo "reference packages: $(cd "$BENCH/reference" && node -e "const fs = require('fs'); for (const p of ['express','cors','helmet','morgan','bcrypt','jsonwebtoken','ws']) process.stdout.write(p + '@' + JSON.parse(fs.readFileSync('node_modules/' + p + '/package.json')).version + ' ')")"
     echo "service: Helidon $(sed -n 's:.*<version>\(4\.[0-9.]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -1), jar $(ls -l "$ROOT/target/realtime-service.jar" | awk '{print $5}') bytes"
     echo "JVM ergonomics pinned to one core (java -XX:+PrintFlagsFinal under taskset -c $SERVER_CORE):"
-    taskset -c "$SERVER_CORE" "$JAVA_HOME/bin/java" $OURS_JAVA_OPTS -XX:+PrintFlagsFinal -version 2>/dev/null \
+    taskset -c "$SERVER_CORE" "$JAVA_HOME/bin/java" "@$BENCH/config/ours.jvm" "${OURS_JAVA_OPTS[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null \
         | grep -E ' (UseSerialGC|UseG1GC|UseParallelGC|MaxHeapSize|InitialHeapSize|ActiveProcessorCount|CICompilerCount) ' \
         | awk '{print "  " $2 " = " $4}'
     echo "ulimit -n: $(ulimit -n) (hard $(ulimit -Hn))"
@@ -136,44 +126,17 @@ STARTED_PIDS+=("$SAMPLER")
 
 : > "$RESULTS/raw.jsonl"
 
-wait_ready() {
-    local port="$1" pid="$2"
-    for _ in $(seq 1 120); do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            log "server exited; see its log"; return 1
-        fi
-        if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/login" -X POST -H 'Content-Type: application/json' -d '{}'; then
-            return 0
-        fi
-        sleep 0.5
-    done
-    log "server on port $port not ready after 60 s"; return 1
-}
-
-stop_server() {
-    local pid="$1"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.5
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-}
-
 for server in $SERVERS; do
     case "$server" in
     ours)
         port=$OURS_PORT
         log "starting realtime-service on core $SERVER_CORE (port $port) -> $LOGS/ours.log"
-        # shellcheck disable=SC2086
-        (cd "$ROOT" && exec env CONFIG_FILE="$BENCH/config/bench-users.yaml" JWT_SECRET="$JWT_SECRET" PORT=$port HOST=127.0.0.1 \
-            taskset -c "$SERVER_CORE" "$JAVA_HOME/bin/java" $OURS_JAVA_OPTS -jar target/realtime-service.jar) > "$LOGS/ours.log" 2>&1 &
+        start_ours "$port" "$SERVER_CORE" "$LOGS/ours.log" "${OURS_JAVA_OPTS[@]}"
         ;;
     reference)
         port=$REF_PORT
         log "starting the reference on core $SERVER_CORE (port $port) -> $LOGS/reference.log"
-        (cd "$BENCH/reference" && exec env JWT_SECRET="$JWT_SECRET" BENCH_USER="$BENCH_USER" BENCH_PASSWORD_HASH="$BENCH_HASH" \
-            PORT=$port HOST=127.0.0.1 ACCESS_LOG="$LOGS/reference-access.log" taskset -c "$SERVER_CORE" node server.js) > "$LOGS/reference.log" 2>&1 &
+        start_reference "$port" "$SERVER_CORE" "$LOGS/reference.log" "$LOGS/reference-access.log"
         ;;
     *) log "unknown server $server"; exit 2 ;;
     esac
