@@ -48,7 +48,7 @@ final class Outbox {
         if (!enqueue(text)) {
             return false;
         }
-        if (started && writing.compareAndSet(false, true)) {
+        if (claimWriting()) {
             Thread.ofVirtual().name("ws-out-" + name).start(this::writeQueued);
         }
         return true;
@@ -110,9 +110,14 @@ final class Outbox {
     }
 
     private void writeHere() {
-        if (started && writing.compareAndSet(false, true)) {
+        if (claimWriting()) {
             writeQueued();
         }
+    }
+
+    /** @return whether the caller became the writer (and must write what is queued) */
+    private boolean claimWriting() {
+        return started && writing.compareAndSet(false, true);
     }
 
     /** Writes until the queue is empty; the caller holds {@link #writing}. */
