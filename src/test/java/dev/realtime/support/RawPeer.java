@@ -275,7 +275,12 @@ public final class RawPeer implements AutoCloseable {
 
     /** After its close frame the server ends the TCP connection within {@link #FAIL_WITHIN}: no byte follows. */
     public void assertHangsUp() {
-        long deadline = System.nanoTime() + FAIL_WITHIN.toNanos();
+        assertHangsUpWithin(FAIL_WITHIN);
+    }
+
+    /** After its close frame the server ends the TCP connection within {@code limit}: no byte follows. */
+    public void assertHangsUpWithin(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         try {
             setTimeout(deadline);
             int b = in.read();
@@ -288,7 +293,7 @@ public final class RawPeer implements AutoCloseable {
             }
             note("< end of stream");
         } catch (SocketTimeoutException e) {
-            fail("the server did not close the TCP connection within " + FAIL_WITHIN.toMillis()
+            fail("the server did not close the TCP connection within " + limit.toMillis()
                          + " ms of its close frame" + transcript());
         } catch (SocketException e) {
             note("< connection reset");
