@@ -11,9 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -440,20 +437,8 @@ public final class RawPeer implements AutoCloseable {
         return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
-    public static boolean isValidUtf8(byte[] bytes) {
-        try {
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
-        }
-    }
-
     private void assertUtf8(byte[] bytes, String what) {
-        assertTrue(isValidUtf8(bytes), what + " is valid UTF-8: " + HexFormat.of().formatHex(bytes) + transcript());
+        assertTrue(Utf8.isValid(bytes), what + " is valid UTF-8: " + HexFormat.of().formatHex(bytes) + transcript());
     }
 
     public static String describe(Frame frame) {
