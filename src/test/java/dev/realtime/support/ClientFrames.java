@@ -177,6 +177,23 @@ public final class ClientFrames {
             return opcode;
         }
 
+        public boolean isFin() {
+            return fin;
+        }
+
+        public int rsvBits() {
+            return rsv;
+        }
+
+        public boolean isMasked() {
+            return mask != null;
+        }
+
+        /** The length the header announces (the payload's, unless {@link #declaredLength} set another). */
+        public long announcedLength() {
+            return declaredLength != null ? declaredLength : payload.length;
+        }
+
         public byte[] payload() {
             return payload.clone();
         }
