@@ -54,7 +54,7 @@ import static dev.realtime.ws.protocol.ProtocolViolation.tooBig;
 final class WebSocketConnection implements ServerConnection, WsSession {
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration LINGER = Duration.ofSeconds(1);
+    private static final Duration LINGER = Duration.ofMillis(500);
     private static final ScheduledThreadPoolExecutor TIMER = timer();
     private static final int NO_MESSAGE = -1;
 
