@@ -58,12 +58,6 @@ import dev.realtime.ws.SessionRegistry;
 /** Starts the service: HTTP and the WebSocket on one port. */
 public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
-    /**
-     * How often sessions whose connection ended without a close frame are looked for. Helidon tells the
-     * listener nothing then, and presence subscribers should hear the leave in about a second, not
-     * after the keepalive's two ping intervals.
-     */
-    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
 
     private Main() {
     }
@@ -122,7 +116,6 @@ public final class Main {
                         .addFeature(new SecurityHeaders())
                         .addFeature(new CorsRefusal(cors))
                         .addFeature(new PeriodicTask("ws-keepalive", ws.pingInterval(), new Keepalive(sessions)))
-                        .addFeature(new PeriodicTask("ws-sweep", SWEEP_INTERVAL, sessions::sweep))
                         .update(r -> heartbeat(backplane, cluster).ifPresent(r::addFeature))
                         .update(r -> push.tickInterval().ifPresent(
                                 interval -> r.addFeature(new PeriodicTask("ws-tick", interval, hub::tick))))

@@ -2,48 +2,37 @@ package dev.realtime.auth;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import com.auth0.jwt.JWT;
-import com.auth0.jwt.JWTVerifier;
-import com.auth0.jwt.algorithms.Algorithm;
-import com.auth0.jwt.exceptions.JWTVerificationException;
-import com.auth0.jwt.exceptions.TokenExpiredException;
-import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.realtime.config.AuthSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.contract.Json;
 
 /**
  * Issues and verifies the bearer tokens: HS256 JWTs with iss, sub, iat, exp, jti and roles.
  * Verification is pinned to HS256 and this issuer, so a token signed with another algorithm
- * (including {@code none}) or by someone else is refused.
+ * (including {@code none}) or by someone else is refused ({@link Hs256Jwt}); then the claims are
+ * checked: all five present, {@code iat} not in the future, {@code nbf} (if any) reached, {@code exp} not.
  */
 public final class TokenService {
     private static final String ROLES_CLAIM = "roles";
 
-    private final Algorithm algorithm;
-    private final JWTVerifier verifier;
+    private final Hs256Jwt jwt;
     private final String issuer;
     private final Duration ttl;
     private final Clock clock;
 
     public TokenService(AuthSettings settings, Clock clock) {
-        this.algorithm = Algorithm.HMAC256(settings.jwtSecret());
+        this.jwt = new Hs256Jwt(settings.jwtSecret());
         this.issuer = settings.issuer();
         this.ttl = settings.tokenTtl();
         this.clock = clock;
-        // java-jwt only accepts a clock on BaseVerification, the type JWT.require returns.
-        var verification = (JWTVerifier.BaseVerification) JWT.require(algorithm)
-                .withIssuer(issuer)
-                .withClaimPresence("sub")
-                .withClaimPresence("jti")
-                .withClaimPresence("iat")
-                .withClaimPresence("exp");
-        this.verifier = verification.build(clock);
     }
 
     public Duration ttl() {
@@ -51,29 +40,68 @@ public final class TokenService {
     }
 
     public String issue(Identity identity) {
-        Instant now = clock.instant();
-        return JWT.create()
-                .withIssuer(issuer)
-                .withSubject(identity.user())
-                .withIssuedAt(now)
-                .withExpiresAt(now.plus(ttl))
-                .withJWTId(UUID.randomUUID().toString())
-                .withClaim(ROLES_CLAIM, identity.roles())
-                .sign(algorithm);
+        long now = clock.instant().getEpochSecond();
+        ObjectNode claims = Json.MAPPER.createObjectNode()
+                .put("iss", issuer)
+                .put("sub", identity.user())
+                .put("iat", now)
+                .put("exp", now + ttl.toSeconds())
+                .put("jti", UUID.randomUUID().toString());
+        identity.roles().forEach(claims.putArray(ROLES_CLAIM)::add);
+        return jwt.sign(claims);
     }
 
     /**
      * @throws ApiException {@code invalid_token} or {@code token_expired}
      */
     public Identity verify(String token) {
+        JsonNode claims;
         try {
-            DecodedJWT jwt = verifier.verify(token);
-            List<String> roles = jwt.getClaim(ROLES_CLAIM).asList(String.class);
-            return new Identity(jwt.getSubject(), roles == null ? List.of() : roles);
-        } catch (TokenExpiredException e) {
-            throw new ApiException(ErrorCode.TOKEN_EXPIRED, "The token has expired; log in again.");
-        } catch (JWTVerificationException e) {
-            throw new ApiException(ErrorCode.INVALID_TOKEN, "The token is malformed, wrongly signed or not issued by this service.");
+            claims = jwt.verify(token);
+        } catch (Hs256Jwt.InvalidToken e) {
+            throw invalid();
         }
+        long now = clock.instant().getEpochSecond();
+        if (!issuer.equals(claims.path("iss").textValue())
+                || !isText(claims.get("sub")) || !isText(claims.get("jti"))
+                || !isTime(claims.get("iat")) || !isTime(claims.get("exp"))
+                || claims.get("iat").longValue() > now
+                || (claims.has("nbf") && !(isTime(claims.get("nbf")) && claims.get("nbf").longValue() <= now))) {
+            throw invalid();
+        }
+        if (claims.get("exp").longValue() <= now) {
+            throw new ApiException(ErrorCode.TOKEN_EXPIRED, "The token has expired; log in again.");
+        }
+        return new Identity(claims.get("sub").textValue(), roles(claims.get(ROLES_CLAIM)));
+    }
+
+    private static List<String> roles(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw invalid();
+        }
+        List<String> roles = new ArrayList<>(node.size());
+        for (JsonNode role : node) {
+            if (!role.isTextual()) {
+                throw invalid();
+            }
+            roles.add(role.textValue());
+        }
+        return roles;
+    }
+
+    private static boolean isText(JsonNode node) {
+        return node != null && node.isTextual() && !node.textValue().isEmpty();
+    }
+
+    /** A NumericDate (RFC 7519 2): whole seconds. */
+    private static boolean isTime(JsonNode node) {
+        return node != null && node.isIntegralNumber() && node.canConvertToLong();
+    }
+
+    private static ApiException invalid() {
+        return new ApiException(ErrorCode.INVALID_TOKEN, "The token is malformed, wrongly signed or not issued by this service.");
     }
 }

@@ -1,7 +1,6 @@
 package dev.realtime.ws;
 
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -10,7 +9,6 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 import dev.realtime.auth.Identity;
-import dev.realtime.metrics.RealtimeMetrics;
 
 /**
  * One open WebSocket connection: who it belongs to, its outbound queue, and whether it answered
@@ -18,8 +16,6 @@ import dev.realtime.metrics.RealtimeMetrics;
  */
 public final class ConnectedSession {
     private static final System.Logger LOG = System.getLogger(ConnectedSession.class.getName());
-    /** A peer closed as unresponsive gets this long to take its close frame before its connection is cut. */
-    private static final Duration UNRESPONSIVE_GRACE = Duration.ofSeconds(5);
 
     private final String id;
     private final Identity identity;
@@ -93,23 +89,6 @@ public final class ConnectedSession {
         return queued;
     }
 
-    /**
-     * Whether the TCP connection under this session is still open. Helidon calls no listener method
-     * when a connection ends without a close frame (client crash, network loss, idle timeout) or when
-     * Helidon itself closes it (e.g. 1009 for a frame over {@code maxFrameLength}); it does close the
-     * socket, and that is what this reads.
-     */
-    public boolean isOpen() {
-        if (socket.socketContext() instanceof ConnectionContext connection) {
-            try {
-                return connection.serverSocket().isConnected();
-            } catch (UnsupportedOperationException e) {
-                return true; // no socket to look at: rely on the listener callbacks and the keepalive
-            }
-        }
-        return true;
-    }
-
     /** Any frame from the peer proves it is alive. */
     void markAlive() {
         pingUnanswered.set(false);
@@ -124,44 +103,29 @@ public final class ConnectedSession {
         return !pingUnanswered.getAndSet(true);
     }
 
-    /** Sends a close frame after dropping whatever is still queued: no data frame may follow a close. */
+    /**
+     * Sends a close frame after dropping whatever is still queued (the engine writes no data frame after
+     * it, and reports the close to {@link RealtimeListener#onServerClose}, which logs and counts it).
+     */
     void closeWith(int code, String reason) {
-        LOG.log(Level.INFO, "Closing session {0} (user {1}) with {2}: {3}", id, user(), code, reason);
-        RealtimeMetrics.serverClose(code);
-        outbox.close(() -> socket.close(code, reason));
+        outbox.close();
+        socket.close(code, reason);
     }
 
     /**
      * Closes a peer that may not be reading (its queue overflowed, or it stopped answering pings): the close
-     * frame may wait behind a frame stuck in the socket, so it is sent off the caller's thread, and the TCP
-     * connection is cut after a grace period whether or not the peer took it.
+     * frame may wait behind a frame stuck in the socket, so it is sent off the caller's thread; the engine
+     * cuts the TCP connection if the close handshake is not done within its close timeout.
      */
     void closeUnresponsive(int code, String reason) {
-        RealtimeMetrics.serverClose(code);
         outbox.close();
         Thread.ofVirtual().name("ws-close-" + id).start(() -> {
             try {
-                outbox.close(() -> socket.close(code, reason));
+                socket.close(code, reason);
             } catch (RuntimeException e) {
-                // the connection is already gone
+                disconnect(); // the connection is already broken
             }
         });
-        Thread.ofVirtual().name("ws-cut-" + id).start(() -> {
-            try {
-                Thread.sleep(UNRESPONSIVE_GRACE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            disconnect();
-        });
-    }
-
-    /**
-     * Helidon is about to send a close frame of its own (its answer to the peer's, or 1011 after an error):
-     * write nothing more, and let a data frame being written finish first, so that none follows that close frame.
-     */
-    void beforeHelidonCloses() {
-        outbox.close(() -> { });
     }
 
     /** The connection ended (or is ending): write nothing more. */

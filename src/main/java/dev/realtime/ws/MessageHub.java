@@ -102,7 +102,6 @@ public final class MessageHub implements SessionRegistry.Observer {
     }
 
     private void presenceHere(Outbound.Presence event, ConnectedSession about) {
-        presenceSubscribers.removeIf(s -> !s.isOpen());
         var subscribers = presenceSubscribers.stream()
                 .filter(s -> s != about)
                 .toList();

@@ -3,7 +3,6 @@ package dev.realtime.ws;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.helidon.websocket.WsSession;
 
@@ -24,8 +23,6 @@ final class Outbox {
     private final Runnable onWriteFailure;
     /** Held by the one thread writing; whoever queues a message while it is free takes it. */
     private final AtomicBoolean writing = new AtomicBoolean();
-    /** Held from "still open?" to the end of that frame, so that no data frame can follow the close frame. */
-    private final ReentrantLock frame = new ReentrantLock();
     private volatile boolean started;
     private volatile boolean closed;
 
@@ -71,25 +68,14 @@ final class Outbox {
     }
 
     /**
-     * Accepts nothing more and drops what is queued; a frame being written is finished. The writer is never
-     * interrupted: interrupting a virtual thread in a socket write closes the socket, which would cut off a
-     * frame (and a close handshake) in progress. A writer stuck on a peer that does not read ends when the
-     * connection is cut.
+     * Accepts nothing more and drops what is queued; a frame being written is finished (the engine writes
+     * no data frame after a close frame, whoever sends it). The writer is never interrupted: interrupting
+     * a virtual thread in a socket write closes the socket, which would cut off a frame (and a close
+     * handshake) in progress. A writer stuck on a peer that does not read ends when the connection is cut.
      */
     void close() {
         closed = true;
         queue.clear();
-    }
-
-    /** As {@link #close()}, then sends the close frame: after a data frame being written, never before one. */
-    void close(Runnable sendCloseFrame) {
-        close();
-        frame.lock();
-        try {
-            sendCloseFrame.run();
-        } finally {
-            frame.unlock();
-        }
     }
 
     private boolean enqueue(String text) {
@@ -97,16 +83,11 @@ final class Outbox {
     }
 
     private boolean writeIfOpen(String text) {
-        frame.lock();
-        try {
-            if (closed) {
-                return false;
-            }
-            socket.send(text, true);
-            return true;
-        } finally {
-            frame.unlock();
+        if (closed) {
+            return false;
         }
+        socket.send(text, true);
+        return true;
     }
 
     private void writeHere() {

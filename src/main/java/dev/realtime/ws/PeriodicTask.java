@@ -11,7 +11,7 @@ import io.helidon.webserver.http.HttpFeature;
 import io.helidon.webserver.http.HttpRouting;
 
 /**
- * Runs a task now and then at a fixed delay while the server runs (keepalive, tick, sweep, the
+ * Runs a task now and then at a fixed delay while the server runs (keepalive, tick, the
  * backplane's heartbeat). An
  * {@link HttpFeature} only for its lifecycle: it starts after the server and stops with it.
  */

@@ -1,7 +1,6 @@
 package dev.realtime.ws;
 
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,25 +21,24 @@ import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Json;
 import dev.realtime.limits.Rate;
 import dev.realtime.metrics.RealtimeMetrics;
+import dev.realtime.ws.protocol.ServerCloseListener;
 
 /**
  * One WebSocket connection at {@code /} (a new instance per connection, so it can hold who is
  * on the other end). The handshake is authenticated here: an {@link ApiException} thrown from
  * {@link #onHttpUpgrade} becomes the 401 problem response and the connection is not upgraded.
+ * The protocol engine ({@link dev.realtime.ws.protocol}) hands over whole, valid messages, answers
+ * pings, and calls {@link #onClose} once however the connection ends.
  */
-public final class RealtimeListener implements WsListener {
+public final class RealtimeListener implements WsListener, ServerCloseListener {
     private static final System.Logger LOG = System.getLogger(RealtimeListener.class.getName());
 
     private final RealtimeEndpoint endpoint;
     private final SessionRegistry registry;
     private final WsSettings settings;
     private final Bucket messageRate;
-    private final StringBuilder fragments = new StringBuilder();
     /** Messages over the rate in a row. */
     private int strikes;
-    private int fragmentBytes;
-    /** Set once we sent a close frame: RFC 6455 allows no data frame after it, so later messages are dropped. */
-    private boolean closing;
     private Identity identity;
     private ConnectedSession session;
 
@@ -77,46 +75,23 @@ public final class RealtimeListener implements WsListener {
         session.start();
     }
 
+    /** A whole message: the engine reassembles fragments, validates UTF-8 and enforces the size limit. */
     @Override
     public void onMessage(WsSession socket, String text, boolean last) {
         session.markAlive();
-        if (closing) {
-            return;
-        }
-        if (last && fragments.isEmpty()) {
-            // A whole message in one frame: Helidon already held it to maxFrameLength (= the message limit).
-            handle(text);
-            return;
-        }
-        fragmentBytes += text.getBytes(StandardCharsets.UTF_8).length;
-        if (fragmentBytes > settings.maxMessageBytes()) {
-            fragments.setLength(0);
-            fragmentBytes = 0;
-            close(WsCloseCodes.TOO_BIG, "Message over " + settings.maxMessageBytes() + " bytes");
-            return;
-        }
-        if (!last) {
-            fragments.append(text);
-            return;
-        }
-        String message = fragments.append(text).toString();
-        fragments.setLength(0);
-        fragmentBytes = 0;
-        handle(message);
+        handle(text);
     }
 
     @Override
     public void onMessage(WsSession socket, BufferData buffer, boolean last) {
         session.markAlive();
-        if (!closing) {
-            close(WsCloseCodes.CANNOT_ACCEPT, "Binary frames are not supported; send JSON text");
-        }
+        session.closeWith(WsCloseCodes.CANNOT_ACCEPT, "Binary frames are not supported; send JSON text");
     }
 
+    /** The engine has answered it already. */
     @Override
     public void onPing(WsSession socket, BufferData buffer) {
         session.markAlive();
-        socket.pong(buffer);
     }
 
     @Override
@@ -124,21 +99,33 @@ public final class RealtimeListener implements WsListener {
         session.markAlive();
     }
 
+    /**
+     * The connection ended, however it ended: the peer's close handshake (its code), or no close frame
+     * from the peer at all (1006: a reset, end of stream, a protocol error we closed, a timeout).
+     */
     @Override
     public void onClose(WsSession socket, int status, String reason) {
-        session.beforeHelidonCloses();
+        if (session == null) {
+            return; // onOpen never ran
+        }
         registry.remove(session);
-        LOG.log(Level.INFO, "WebSocket closed by client: session {0}, user {1}, code {2}",
-                session.id(), session.user(), status);
+        LOG.log(Level.INFO, "WebSocket closed: session {0}, user {1}, code {2}", session.id(), session.user(), String.valueOf(status));
+    }
+
+    /** Every close frame the server sends on its own initiative comes through here: logged and counted once. */
+    @Override
+    public void onServerClose(WsSession socket, int code, String reason) {
+        if (session != null) {
+            session.closed();
+        }
+        RealtimeMetrics.serverClose(code);
+        LOG.log(Level.INFO, "Closing session {0} (user {1}) with {2}: {3}",
+                session == null ? "-" : session.id(), session == null ? "-" : session.user(), String.valueOf(code), reason);
     }
 
     @Override
     public void onError(WsSession socket, Throwable t) {
-        // Only reached if a callback above throws; Helidon then closes with 1011.
-        if (session != null) {
-            session.beforeHelidonCloses();
-            registry.remove(session);
-        }
+        // A callback above threw; the engine then closes with 1011 and calls onClose.
         LOG.log(Level.ERROR, "WebSocket error: session " + (session == null ? "-" : session.id()), t);
     }
 
@@ -173,7 +160,7 @@ public final class RealtimeListener implements WsListener {
     private void overRate(String text) {
         strikes++;
         if (strikes >= endpoint.limits().rateLimitStrikes()) {
-            close(WsCloseCodes.VIOLATED_POLICY, "Message rate exceeded");
+            session.closeWith(WsCloseCodes.VIOLATED_POLICY, "Message rate exceeded");
             return;
         }
         error(ErrorCode.RATE_LIMITED, "Over " + endpoint.limits().messagesPerSecond()
@@ -215,11 +202,6 @@ public final class RealtimeListener implements WsListener {
     private void slowConsumer() {
         RealtimeMetrics.slowConsumerClosed();
         registry.remove(session);
-    }
-
-    private void close(int code, String reason) {
-        closing = true;
-        session.closeWith(code, reason);
     }
 
     private static String typeOf(Inbound message) {

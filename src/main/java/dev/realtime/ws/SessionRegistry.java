@@ -2,7 +2,6 @@ package dev.realtime.ws;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,12 +17,10 @@ import dev.realtime.metrics.RealtimeMetrics;
  * Thread-safe; a user with no sessions left disappears. Every session that joins or leaves is
  * reported to the {@link Observer} (presence events) exactly once.
  * <p>
- * Sessions are removed by the listener when a connection closes normally, but Helidon gives the
- * listener no callback when a connection just ends (no close frame) or when Helidon closes it
- * itself (1009 for an over-long frame). So every answer checks each session's connection
- * ({@link ConnectedSession#isOpen()}) and forgets the closed ones, {@link #sweep()} does the same every
- * second when nobody asks (so presence subscribers hear of a dropped connection promptly), and
- * {@link Keepalive} catches peers whose connection looks open but no longer answers.
+ * A session is removed the moment its connection ends, however it ends (the protocol engine calls
+ * {@link RealtimeListener#onClose} for a close handshake, a reset, end of stream, a protocol error or
+ * a timeout), so its connection-cap slot is free before the same user's next handshake; {@link Keepalive}
+ * catches peers whose connection looks open but no longer answers.
  */
 public final class SessionRegistry {
     private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
@@ -76,18 +73,18 @@ public final class SessionRegistry {
 
     public List<ConnectedSession> sessionsOf(String user) {
         var sessions = byUser.get(user);
-        return sessions == null ? List.of() : removeClosed(List.copyOf(sessions.values()));
+        return sessions == null ? List.of() : List.copyOf(sessions.values());
     }
 
     public List<ConnectedSession> all() {
-        return removeClosed(byUser.values().stream().flatMap(s -> s.values().stream()).toList());
+        return byUser.values().stream().flatMap(s -> s.values().stream()).toList();
     }
 
     public int size() {
-        return all().size();
+        return open.get();
     }
 
-    /** Sessions held, in O(1): may still count a dead one the next answer will forget (for limits, not reports). */
+    /** Sessions held, in O(1) (for the connection caps). */
     public int heldCount() {
         return open.get();
     }
@@ -96,14 +93,6 @@ public final class SessionRegistry {
     public int heldCount(String user) {
         var sessions = byUser.get(user);
         return sessions == null ? 0 : sessions.size();
-    }
-
-    /**
-     * Forgets the sessions whose connection has ended without a listener callback (a client that
-     * crashed or lost its network). Cheap: it reads a flag per session; run by a {@link PeriodicTask}.
-     */
-    public void sweep() {
-        all();
     }
 
     /** True once {@link #drain} started: new connections are told to go away at once. */
@@ -144,20 +133,5 @@ public final class SessionRegistry {
         int left = size();
         LOG.log(left == 0 ? Level.INFO : Level.WARNING, "Drained; " + left + " session(s) did not answer the close in time");
         return left;
-    }
-
-    /** @return the open ones among {@code sessions}; the others are removed from the registry */
-    private List<ConnectedSession> removeClosed(List<ConnectedSession> sessions) {
-        List<ConnectedSession> open = new ArrayList<>(sessions.size());
-        for (ConnectedSession session : sessions) {
-            if (session.isOpen()) {
-                open.add(session);
-            } else {
-                remove(session);
-                LOG.log(Level.INFO, "WebSocket gone without a close handshake: session {0}, user {1}",
-                        session.id(), session.user());
-            }
-        }
-        return List.copyOf(open);
     }
 }
