@@ -236,11 +236,33 @@ public final class RawPeer implements AutoCloseable {
     /**
      * The server failed the connection: within {@link #FAIL_WITHIN} of the last write, after at most
      * some text messages it had already sent, one close frame with {@code code} (a documented one),
-     * then the TCP connection ends with nothing after the close frame.
+     * and nothing after it. The peer then does what RFC 6455 asks of it (5.5.1: answer the close with
+     * a close; 7.1.1: it may close its side once both close frames are out), and the TCP connection
+     * must end within {@link #FAIL_WITHIN}. (That the server also ends it by itself, at once, is
+     * {@link #assertFailedWithAndHangsUpByItself}'s job.)
      *
      * @return the text messages read before the close frame
      */
     public List<JsonNode> assertFailedWith(int code) {
+        List<JsonNode> before = readUntilFailureClose(code);
+        closeOurSideAndAwaitTheEnd(code);
+        return before;
+    }
+
+    /**
+     * As {@link #assertFailedWith}, but the peer does nothing after the close frame: the server must
+     * end the TCP connection by itself within {@code eofWithin} of its close frame.
+     */
+    public List<JsonNode> assertFailedWithAndHangsUpByItself(int code, Duration eofWithin) {
+        List<JsonNode> before = readUntilFailureClose(code);
+        long closeFrameAt = System.nanoTime();
+        assertHangsUpWithin(eofWithin);
+        note("  (the connection ended " + (System.nanoTime() - closeFrameAt) / 1_000_000 + " ms after the close frame)");
+        return before;
+    }
+
+    /** Text messages, then the close frame with {@code code}, within {@link #FAIL_WITHIN} of the last write. */
+    private List<JsonNode> readUntilFailureClose(int code) {
         long deadline = lastWrite + FAIL_WITHIN.toNanos();
         List<JsonNode> before = new ArrayList<>();
         while (true) {
@@ -256,18 +278,54 @@ public final class RawPeer implements AutoCloseable {
                     + describe(frame) + transcript());
             assertEquals(code, frame.closeCode(), "close code" + transcript());
             Contract.assertDocumentedCloseCode(frame.closeCode());
-            break;
+            return before;
         }
-        assertHangsUp();
-        return before;
     }
 
-    /** The next frame is a close frame with {@code code} (any reason); returns it. */
+    /**
+     * After the server's close frame: answers it with a close frame carrying its code, closes this
+     * side's output (TCP FIN), and requires the server to end the connection within
+     * {@link #FAIL_WITHIN} with no byte after its close frame.
+     */
+    public void closeOurSideAndAwaitTheEnd(int code) {
+        send(ClientFrames.close(code));
+        try {
+            if (writeFailure == null) {
+                socket.shutdownOutput();
+                note("> FIN (output shut down)");
+            }
+        } catch (IOException e) {
+            note("  (shutting down output failed: " + e.getMessage() + ")");
+        }
+        assertHangsUp();
+    }
+
+    /** The next frame is a close frame with {@code code} (any reason), a code asyncapi.yaml documents; returns it. */
     public Frame nextClose(int code) {
         Frame frame = next();
         assertEquals(CLOSE, frame.opcode(), "a close frame, got " + describe(frame) + transcript());
         assertEquals(code, frame.closeCode(), "close code" + transcript());
+        Contract.assertDocumentedCloseCode(code);
         return frame;
+    }
+
+    /**
+     * The next frame is the answer to the client's close with {@code code}: a close frame with that
+     * same code. asyncapi.yaml documents the echo under 1000 ("the client's own code, any code allowed
+     * on the wire"), so a code it does not list itself is checked against that entry.
+     */
+    public Frame nextEchoedClose(int code) {
+        Frame frame = next();
+        assertEquals(CLOSE, frame.opcode(), "a close frame, got " + describe(frame) + transcript());
+        assertEquals(code, frame.closeCode(), "the client's close code, echoed" + transcript());
+        assertEchoDocumented(code);
+        return frame;
+    }
+
+    /** A close code the server echoes: documented itself, or under 1000's entry (which covers echoes). */
+    public static void assertEchoDocumented(int code) {
+        Contract.assertDocumentedCloseCode(Contract.documentedCloseCodes().contains(code) ? code : 1000);
+        assertTrue(isAllowedOnTheWire(code), "an echoed code is one allowed on the wire: " + code);
     }
 
     /** After its close frame the server ends the TCP connection within {@link #FAIL_WITHIN}: no byte follows. */
