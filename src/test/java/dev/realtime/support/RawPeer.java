@@ -528,21 +528,14 @@ public final class RawPeer implements AutoCloseable {
         transcript.add(line);
     }
 
-    /** The connection's transcript, for failure messages. */
+    /** The connection's transcript (its last 60 lines), for failure messages. */
     public String transcript() {
-        List<String> lines = transcript.size() > 60
-                ? ListTail.of(transcript, 60)
-                : transcript;
-        return "\n  transcript (> sent, < received):\n    " + String.join("\n    ", lines);
-    }
-
-    private static final class ListTail {
-        static List<String> of(List<String> list, int n) {
-            List<String> tail = new ArrayList<>();
-            tail.add("... " + (list.size() - n) + " lines before");
-            tail.addAll(list.subList(list.size() - n, list.size()));
-            return tail;
+        List<String> lines = new ArrayList<>();
+        if (transcript.size() > 60) {
+            lines.add("... " + (transcript.size() - 60) + " lines before");
         }
+        lines.addAll(transcript.subList(Math.max(0, transcript.size() - 60), transcript.size()));
+        return "\n  transcript (> sent, < received):\n    " + String.join("\n    ", lines);
     }
 
     private void setTimeout(long deadline) throws SocketException {
