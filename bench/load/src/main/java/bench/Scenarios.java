@@ -452,7 +452,10 @@ final class Scenarios {
                     }
                 }
             }
+            int openAtEnd = loop.open();
             int unclosed = closeAll(loop, conns, Duration.ofSeconds(10));
+            r.put("opened", h.welcomed);
+            r.put("open_at_end", openAtEnd);
             r.put("measured_s", round(duration.toNanos() / 1e9, 3));
             r.put("requests", measuredRequests);
             r.put("sent", sent[0]);
