@@ -49,7 +49,7 @@ if [[ "$QUICK" == 1 ]]; then
                  --login-duration 2)
 else
     RESULTS="$BENCH/results"
-    # Shorter than the 10 s per echo cell so that the whole run stays under ~25 minutes (RESULTS.md).
+    # Shorter than the 10 s per echo cell to keep the whole run short (RESULTS.md: ~25 minutes for two servers, ~50 for three with the soak).
     CLIENT_ARGS=(--jit-warmup 30 --echo-connections 1,16,64,256 --echo-sizes 32,1024,65536 --echo-window 4
                  --echo-warmup 2 --echo-duration 5 --latency-rate 2000,10000 --latency-connections 64 --latency-size 32
                  --latency-bursts 1,2 --latency-warmup 2 --latency-duration 20 --idle-connections 10000 --idle-concurrency 64
