@@ -7,7 +7,8 @@
 #
 #   bench/memory.sh        # BENCH_MEMORY_RUNS (default 3) per server; results in bench/results/memory.*
 #
-# Servers: ours (with the container's heap bound, bench/config/ours.jvm), the reference.
+# Servers (BENCH_SERVERS, default all three): ours (with the container's heap bound, bench/config/ours.jvm),
+# the reference, the tutorial (its fixed token, no welcome: a connection counts once its 101 came).
 # run.sh calls this at its end; it needs what run.sh builds.
 set -euo pipefail
 
@@ -17,6 +18,7 @@ RUNS="${BENCH_MEMORY_RUNS:-3}"
 RESULTS="${BENCH_MEMORY_RESULTS:-$BENCH/results}"
 LOGS="$BENCH/logs"
 PORT=3121
+SERVERS="${BENCH_SERVERS:-ours reference tutorial}"
 mkdir -p "$RESULTS" "$LOGS"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
@@ -25,17 +27,15 @@ trap 'stop_server "$PID"' EXIT
 
 : > "$RESULTS/memory.jsonl"
 for run in $(seq 1 "$RUNS"); do
-    for server in ours reference; do
-        case "$server" in
-        ours) start_ours "$PORT" 0 "$LOGS/memory-$server.log" ;;
-        reference) start_reference "$PORT" 0 "$LOGS/memory-$server.log" "$LOGS/memory-reference-access.log" ;;
-        esac
+    for server in $SERVERS; do
+        start_server_named "$server" "$PORT" 0 "$LOGS/memory-"
         PID=$!
+        client_protocol "$server"
         wait_ready "$PORT" "$PID"
         sleep 2 # let the start-up settle before the baseline RSS
         log "memory: $server run $run (pid $PID, fresh, RSS $(grep VmRSS /proc/$PID/status | awk '{print $2}') kB)"
         taskset -c 1 "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -jar "$BENCH/load/target/realtime-load.jar" \
-            --url "http://127.0.0.1:$PORT" --user bench --password bench-password --server-name "$server" --server-pid "$PID" \
+            --url "http://127.0.0.1:$PORT" --user bench --password bench-password --server-name "$server" --server-pid "$PID" "${CLIENT_PROTOCOL[@]}" \
             --out "$RESULTS/memory.raw.jsonl.tmp" --runs 1 --jit-warmup 0 --scenarios idle --idle-connections 10000 \
             --idle-concurrency 64 --idle-settle 5 >> "$LOGS/memory-client.log" 2>&1 || log "client failed"
         # run.sh's report counts run 0 as warm-up: renumber so that each fresh process is one run

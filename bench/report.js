@@ -1,6 +1,7 @@
 'use strict';
 // Summarises bench/results/raw.jsonl: for every figure, each server's median and min–max over the
-// measured runs (run 0, the JIT warm-up, is left out) and the ratio ours ÷ reference of the medians.
+// measured runs (run 0, the JIT warm-up, is left out) and the ratios of the medians ours ÷ reference and
+// ours ÷ tutorial (the tutorial's own server, bench/tutorial).
 //   node bench/report.js <raw.jsonl> <output dir>   -> summary.json, summary.csv, summary.md
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,6 +16,7 @@ const rows = fs.readFileSync(rawFile, 'utf8').split('\n').filter(Boolean).map((l
 
 const OURS = 'ours';
 const REF = 'reference';
+const TUT = 'tutorial';
 const size = (b) => (b >= 65536 ? '64 KiB' : b >= 1024 ? `${b / 1024} KiB` : `${b} B`);
 
 // figure id, label, unit, which way is better, how to pick the rows, the value
@@ -29,16 +31,20 @@ for (const [bytes, conns] of echoKeys) {
   const pick = (r) => r.scenario === 'echo' && r.payload_bytes === bytes && r.connections === conns;
   figures.push({ id: `echo_cpu_${bytes}_${conns}`, label: `server CPU, echo ${size(bytes)}, ${conns} conn${conns > 1 ? 's' : ''}`, unit: '% of a core', better: 'info', pick, value: (r) => r.server_cpu_pct });
 }
-for (const burst of [...new Set(rows.filter((r) => r.scenario === 'latency').map((r) => r.burst || 1))].sort()) {
-  const lat = (r) => r.scenario === 'latency' && (r.burst || 1) === burst;
-  const how = burst === 1 ? '' : `, ${burst} at a time`;
-  const id = burst === 1 ? 'latency' : `latency_burst${burst}`;
+const latencyKeys = [...new Set(rows.filter((r) => r.scenario === 'latency').map((r) => `${r.rate_per_s}|${r.burst || 1}`))]
+  .map((k) => k.split('|').map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+for (const [rate, burst] of latencyKeys) {
+  const lat = (r) => r.scenario === 'latency' && r.rate_per_s === rate && (r.burst || 1) === burst;
+  const how = `, ${rate.toLocaleString('en-US')} msg/s${burst === 1 ? '' : `, ${burst} at a time`}`;
+  // 2,000 msg/s keeps the ids it had before there were several rates
+  const id = (rate === 2000 ? 'latency' : `latency_${rate}`) + (burst === 1 ? '' : `_burst${burst}`);
   for (const [key, name] of [['p50_ms', 'p50'], ['p90_ms', 'p90'], ['p99_ms', 'p99'], ['p999_ms', 'p99.9'], ['max_ms', 'max']]) {
     figures.push({ id: `${id}_${name}`, label: `latency ${name} (open loop${how})`, unit: 'ms', better: 'lower', pick: lat, value: (r) => r[key] });
   }
   figures.push({ id: `${id}_lost`, label: `latency: requests lost${how}`, unit: 'count', better: 'lower', pick: lat, value: (r) => r.lost });
   figures.push({ id: `${id}_client_lag`, label: `latency: client's worst send delay${how}`, unit: 'ms', better: 'info', pick: lat, value: (r) => r.client_max_send_lag_ms });
   figures.push({ id: `${id}_server_cpu`, label: `latency: server CPU${how}`, unit: '% of a core', better: 'info', pick: lat, value: (r) => r.server_cpu_pct });
+  figures.push({ id: `${id}_server_cpu_per_msg`, label: `latency: server CPU per message${how}`, unit: 'µs', better: 'lower', pick: lat, value: (r) => r.server_cpu_us_per_msg });
 }
 const idle = (r) => r.scenario === 'idle';
 figures.push({ id: 'idle_open_s', label: 'idle: time to open all', unit: 's', better: 'lower', pick: idle, value: (r) => r.open_s });
@@ -65,12 +71,15 @@ const problems = rows.filter((r) => r.error || r.failures > 0 || r.mismatches > 
   .map((r) => ({ server: r.server, run: r.run, scenario: r.scenario, connections: r.connections, payload_bytes: r.payload_bytes,
     error: r.error, failures: r.failures, failure_reasons: r.failure_reasons, mismatches: r.mismatches, protocol_errors: r.protocol_errors, unclosed: r.unclosed }));
 
+const ratio = (a, b) => (a && b && b.median !== 0 ? a.median / b.median : null);
 const summary = figures.map((f) => {
-  const ours = stats(rows.filter((r) => r.server === OURS && f.pick(r)).map(f.value));
-  const ref = stats(rows.filter((r) => r.server === REF && f.pick(r)).map(f.value));
-  const ratio = ours && ref && ref.median !== 0 ? ours.median / ref.median : null;
-  return { id: f.id, label: f.label, unit: f.unit, better: f.better, ours, reference: ref, ratio };
-}).filter((s) => s.ours || s.reference);
+  const of = (server) => stats(rows.filter((r) => r.server === server && f.pick(r)).map(f.value));
+  const ours = of(OURS);
+  const ref = of(REF);
+  const tut = of(TUT);
+  return { id: f.id, label: f.label, unit: f.unit, better: f.better, ours, reference: ref, tutorial: tut,
+    ratio: ratio(ours, ref), ratio_tutorial: ratio(ours, tut) };
+}).filter((s) => s.ours || s.reference || s.tutorial);
 
 const num = (x) => {
   if (x === null || x === undefined) return '–';
@@ -81,18 +90,24 @@ const spread = (s) => (s ? `${num(s.min)}–${num(s.max)}` : '–');
 
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify({ generated: new Date().toISOString(), figures: summary, problems }, null, 2) + '\n');
-const csv = ['figure,unit,better,ours_median,ours_min,ours_max,ours_runs,reference_median,reference_min,reference_max,reference_runs,ratio_ours_over_reference'];
+const csv = ['figure,unit,better,ours_median,ours_min,ours_max,ours_runs,reference_median,reference_min,reference_max,reference_runs,ratio_ours_over_reference,'
+  + 'tutorial_median,tutorial_min,tutorial_max,tutorial_runs,ratio_ours_over_tutorial'];
+const fixed = (r) => (r === null ? '' : r.toFixed(3));
 for (const s of summary) {
   csv.push([s.id, s.unit, s.better, s.ours?.median, s.ours?.min, s.ours?.max, s.ours?.n, s.reference?.median, s.reference?.min,
-    s.reference?.max, s.reference?.n, s.ratio === null ? '' : s.ratio.toFixed(3)].map((x) => (x === undefined ? '' : x)).join(','));
+    s.reference?.max, s.reference?.n, fixed(s.ratio), s.tutorial?.median, s.tutorial?.min, s.tutorial?.max, s.tutorial?.n,
+    fixed(s.ratio_tutorial)].map((x) => (x === undefined ? '' : x)).join(','));
 }
 fs.writeFileSync(path.join(outDir, 'summary.csv'), csv.join('\n') + '\n');
-const md = ['| figure | unit | ours (median) | ours min–max | reference (median) | reference min–max | ours ÷ ref |', '|---|---|---:|---:|---:|---:|---:|'];
+const md = ['| figure | unit | ours (median) | ours min–max | reference (median) | reference min–max | tutorial (median) | tutorial min–max | ours ÷ ref | ours ÷ tutorial |',
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
+const times = (r) => (r === null ? '–' : r.toFixed(2));
 for (const s of summary) {
   const arrow = s.better === 'higher' ? ' ↑' : s.better === 'lower' ? ' ↓' : '';
-  md.push(`| ${s.label} | ${s.unit}${arrow} | ${num(s.ours?.median)} | ${spread(s.ours)} | ${num(s.reference?.median)} | ${spread(s.reference)} | ${s.ratio === null ? '–' : s.ratio.toFixed(2)} |`);
+  md.push(`| ${s.label} | ${s.unit}${arrow} | ${num(s.ours?.median)} | ${spread(s.ours)} | ${num(s.reference?.median)} | ${spread(s.reference)} | ${num(s.tutorial?.median)} | ${spread(s.tutorial)} | ${times(s.ratio)} | ${times(s.ratio_tutorial)} |`);
 }
-md.push('', `↑ higher is better, ↓ lower is better. Median of ${Math.max(...summary.map((s) => s.ours?.n || s.reference?.n || 0))} runs; min–max is the spread of the runs.`);
+md.push('', `↑ higher is better, ↓ lower is better. Median of ${Math.max(...summary.map((s) => s.ours?.n || s.reference?.n || s.tutorial?.n || 0))} runs; min–max is the spread of the runs.`,
+  'The tutorial (bench/tutorial, the article\'s server as-is) sends no welcome and answers every message "recebido!": its handshake is connect + 101 + one message and its reply + close, "welcome" figures are the time to the 101, any reply counts (nothing to check), and it has no login figures (its /login returns a constant token).');
 if (problems.length) {
   md.push('', 'Measurements with errors, failures, mismatched replies or connections left open:', '');
   for (const p of problems) md.push(`- ${JSON.stringify(p)}`);

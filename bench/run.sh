@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Benchmark: realtime-service (Helidon SE, this repository) against the Node.js reference
-# (bench/reference: Express + cors + helmet + morgan + bcrypt + jsonwebtoken + ws), same wire contract.
+# (bench/reference: Express + cors + helmet + morgan + bcrypt + jsonwebtoken + ws), same wire contract,
+# and against the tutorial's own part-2 server as the article gives it (bench/tutorial: fixed token,
+# answers every message "recebido!", no welcome; the load client talks to it with --protocol tutorial).
 #
-#   bench/run.sh                 # the full run (about 20 minutes after the builds; results in bench/results/)
-#   BENCH_QUICK=1 bench/run.sh   # a smoke test of the harness (about 3 minutes; results in bench/logs/quick/)
+#   bench/run.sh                 # the full run (about 50 minutes after the builds; results in bench/results/)
+#   BENCH_QUICK=1 bench/run.sh   # a smoke test of the harness (about 6 minutes; results in bench/logs/quick/)
 #
 # It builds the service jar (./mvnw -q -DskipTests package) and the load client (bench/load), installs
-# the reference (npm ci), waits (at most BENCH_LOAD_WAIT seconds, default 900) for the 1-minute load
-# average to drop below 0.5, then for each server in turn: starts it pinned to core 0 (taskset -c 0),
+# the reference and the tutorial (npm ci), waits (at most BENCH_LOAD_WAIT seconds, default 900) for the
+# 1-minute load average to drop below 0.5, then for each server of BENCH_SERVERS (default: ours reference
+# tutorial) in turn: starts it pinned to core 0 (taskset -c 0),
 # runs the load client pinned to core 1 (taskset -c 1) -- the same JIT warm-up, then every scenario
 # BENCH_RUNS times (default 3) -- and stops it. Everything is logged to bench/logs/, nothing to the
 # terminal but progress lines. Results: bench/results/raw.jsonl (one JSON object per measurement),
 # summary.csv / summary.json / summary.md (bench/report.js), env.txt (machine, versions, limits),
-# loadavg.txt; then bench/memory.sh (10,000 idle connections on fresh processes): memory.jsonl, memory.md.
+# loadavg.txt; then bench/memory.sh (10,000 idle connections on fresh processes): memory.jsonl, memory.md;
+# then bench/soak.sh (10,000 connections held 2 minutes under 2,000 echoes/s, RSS every second; BENCH_SOAK=0
+# skips it): soak.jsonl, soak.md.
 #
 # Needs: Linux, JDK 21+ (JAVA_HOME, default /usr/lib/jvm/temurin-25-jdk-amd64), Node.js 18+ with npm,
 # taskset, curl. Traffic goes to 127.0.0.1 only; every scenario is bounded in time.
@@ -28,9 +33,11 @@ SERVER_CORE="${BENCH_SERVER_CORE:-0}"
 CLIENT_CORE="${BENCH_CLIENT_CORE:-1}"
 OURS_PORT=3101
 REF_PORT=3102
+TUT_PORT=3103
 # Our server runs with the container's heap bound (bench/config/ours.jvm); BENCH_OURS_JAVA_OPTS adds flags.
 read -r -a OURS_JAVA_OPTS <<< "${BENCH_OURS_JAVA_OPTS:-}"
-SERVERS="${BENCH_SERVERS:-ours reference}"
+SERVERS="${BENCH_SERVERS:-ours reference tutorial}"
+export BENCH_SERVERS="$SERVERS" # memory.sh and soak.sh measure the same servers
 
 LOGS="$BENCH/logs"
 if [[ "$QUICK" == 1 ]]; then
@@ -38,13 +45,13 @@ if [[ "$QUICK" == 1 ]]; then
     RUNS="${BENCH_RUNS:-1}"
     LOAD_WAIT="${BENCH_LOAD_WAIT:-0}"
     CLIENT_ARGS=(--jit-warmup 6 --echo-connections 1,64 --echo-sizes 32,65536 --echo-warmup 0.5 --echo-duration 1
-                 --latency-bursts 1,2 --latency-warmup 0.5 --latency-duration 3 --idle-connections 2000 --handshake-duration 2
+                 --latency-rate 2000,10000 --latency-bursts 1,2 --latency-warmup 0.5 --latency-duration 3 --idle-connections 2000 --handshake-duration 2
                  --login-duration 2)
 else
     RESULTS="$BENCH/results"
-    # Shorter than the issue's 10 s per echo cell so that the whole run stays under ~25 minutes (RESULTS.md).
+    # Shorter than the issue's 10 s per echo cell to keep the whole run short (RESULTS.md: ~25 minutes for two servers, ~50 for three with the soak).
     CLIENT_ARGS=(--jit-warmup 30 --echo-connections 1,16,64,256 --echo-sizes 32,1024,65536 --echo-window 4
-                 --echo-warmup 2 --echo-duration 5 --latency-rate 2000 --latency-connections 64 --latency-size 32
+                 --echo-warmup 2 --echo-duration 5 --latency-rate 2000,10000 --latency-connections 64 --latency-size 32
                  --latency-bursts 1,2 --latency-warmup 2 --latency-duration 20 --idle-connections 10000 --idle-concurrency 64
                  --handshake-concurrency 16 --handshake-warmup 1 --handshake-duration 10
                  --login-concurrency 4 --login-warmup 1 --login-duration 10)
@@ -73,8 +80,11 @@ log "building the service jar (./mvnw -q -DskipTests package) -> $LOGS/build.log
 (cd "$ROOT" && ./mvnw -q -DskipTests package) > "$LOGS/build.log" 2>&1
 log "building the load client (bench/load) -> $LOGS/build-load.log"
 (cd "$ROOT" && ./mvnw -q -f bench/load/pom.xml package) > "$LOGS/build-load.log" 2>&1
-log "installing the reference (npm ci) -> $LOGS/npm-ci.log"
-(cd "$BENCH/reference" && npm ci --no-audit --no-fund) > "$LOGS/npm-ci.log" 2>&1
+log "installing the reference and the tutorial (npm ci) -> $LOGS/npm-ci.log"
+: > "$LOGS/npm-ci.log"
+for dir in reference tutorial; do
+    (cd "$BENCH/$dir" && npm ci --no-audit --no-fund) >> "$LOGS/npm-ci.log" 2>&1
+done
 
 # --- the machine
 {
@@ -84,7 +94,9 @@ log "installing the reference (npm ci) -> $LOGS/npm-ci.log"
     echo "kernel: $(uname -sr)"
     echo "java: $("$JAVA_HOME/bin/java" -version 2>&1 | sed -n 2p)"
     echo "node: $(node --version), npm $(npm --version)"
-    echo "reference packages: $(cd "$BENCH/reference" && node -e "const fs = require('fs'); for (const p of ['express','cors','helmet','morgan','bcrypt','jsonwebtoken','ws']) process.stdout.write(p + '@' + JSON.parse(fs.readFileSync('node_modules/' + p + '/package.json')).version + ' ')")"
+    for dir in reference tutorial; do
+        echo "$dir packages: $(cd "$BENCH/$dir" && node -e "const fs = require('fs'); for (const p of Object.keys(require('./package.json').dependencies)) process.stdout.write(p + '@' + JSON.parse(fs.readFileSync('node_modules/' + p + '/package.json')).version + ' ')")"
+    done
     echo "service: Helidon $(sed -n 's:.*<version>\(4\.[0-9.]*\)</version>.*:\1:p' "$ROOT/pom.xml" | head -1), jar $(ls -l "$ROOT/target/realtime-service.jar" | awk '{print $5}') bytes"
     echo "JVM ergonomics pinned to one core (java -XX:+PrintFlagsFinal under taskset -c $SERVER_CORE):"
     taskset -c "$SERVER_CORE" "$JAVA_HOME/bin/java" "@$BENCH/config/ours.jvm" "${OURS_JAVA_OPTS[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null \
@@ -128,26 +140,22 @@ STARTED_PIDS+=("$SAMPLER")
 
 for server in $SERVERS; do
     case "$server" in
-    ours)
-        port=$OURS_PORT
-        log "starting realtime-service on core $SERVER_CORE (port $port) -> $LOGS/ours.log"
-        start_ours "$port" "$SERVER_CORE" "$LOGS/ours.log" "${OURS_JAVA_OPTS[@]}"
-        ;;
-    reference)
-        port=$REF_PORT
-        log "starting the reference on core $SERVER_CORE (port $port) -> $LOGS/reference.log"
-        start_reference "$port" "$SERVER_CORE" "$LOGS/reference.log" "$LOGS/reference-access.log"
-        ;;
+    ours) port=$OURS_PORT ;;
+    reference) port=$REF_PORT ;;
+    tutorial) port=$TUT_PORT ;;
     *) log "unknown server $server"; exit 2 ;;
     esac
+    log "starting $server on core $SERVER_CORE (port $port) -> $LOGS/$server.log"
+    start_server_named "$server" "$port" "$SERVER_CORE" "$LOGS/" "${OURS_JAVA_OPTS[@]}"
     pid=$!
+    client_protocol "$server"
     STARTED_PIDS+=("$pid")
     wait_ready "$port" "$pid"
     echo "$server: pid $pid, load at start $(cat /proc/loadavg)" >> "$RESULTS/env.txt"
     log "$server up (pid $pid); load client on core $CLIENT_CORE -> $LOGS/client-$server.log"
     taskset -c "$CLIENT_CORE" "$JAVA_HOME/bin/java" -Xms1g -Xmx1g -jar "$BENCH/load/target/realtime-load.jar" \
         --url "http://127.0.0.1:$port" --user "$BENCH_USER" --password "$BENCH_PASSWORD" \
-        --server-name "$server" --server-pid "$pid" --out "$RESULTS/raw.jsonl" --runs "$RUNS" "${CLIENT_ARGS[@]}" \
+        --server-name "$server" --server-pid "$pid" --out "$RESULTS/raw.jsonl" --runs "$RUNS" "${CLIENT_PROTOCOL[@]}" "${CLIENT_ARGS[@]}" \
         > "$LOGS/client-$server.log" 2>&1 || log "load client exited with $? (see its log)"
     echo "$server: rss at end $(grep VmRSS /proc/$pid/status 2>/dev/null | awk '{print $2 " kB"}'), load at end $(cat /proc/loadavg)" >> "$RESULTS/env.txt"
     stop_server "$pid"
@@ -160,6 +168,11 @@ if [[ "${BENCH_MEMORY:-1}" == 1 ]]; then
         || log "memory.sh failed (see its log)"
 fi
 
+if [[ "${BENCH_SOAK:-1}" == 1 ]]; then
+    log "soak on fresh processes (bench/soak.sh) -> $LOGS/soak.log"
+    BENCH_SOAK_RESULTS="$RESULTS" "$BENCH/soak.sh" > "$LOGS/soak.log" 2>&1 || log "soak.sh failed (see its log)"
+fi
+
 kill "$SAMPLER" 2>/dev/null || true
 node "$BENCH/report.js" "$RESULTS/raw.jsonl" "$RESULTS"
-log "results: $RESULTS/summary.md and memory.md (and summary.csv, summary.json, raw.jsonl, memory.jsonl, env.txt, loadavg.txt)"
+log "results: $RESULTS/summary.md, memory.md and soak.md (and summary.csv, summary.json, raw.jsonl, memory.jsonl, soak.jsonl, env.txt, loadavg.txt)"

@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,15 +27,19 @@ import java.util.stream.Collectors;
  * <pre>
  * java -jar bench/load/target/realtime-load.jar --url http://127.0.0.1:3001 --user bench --password bench-password \
  *      --server-name ours --server-pid 1234 --out results.jsonl [--runs 3] [--scenarios echo,latency,handshake,login,idle]
+ *      [--protocol service|tutorial] [--token T]
  *      [--jit-warmup 30] [--echo-connections 1,16,64,256] [--echo-sizes 32,1024,65536] [--echo-window 4]
- *      [--echo-warmup 2] [--echo-duration 10] [--latency-rate 2000] [--latency-connections 64] [--latency-size 32]
+ *      [--echo-warmup 2] [--echo-duration 10] [--latency-rate 2000,10000] [--latency-connections 64] [--latency-size 32]
  *      [--latency-warmup 2] [--latency-duration 20] [--latency-bursts 1,2] [--idle-connections 10000] [--idle-concurrency 64]
  *      [--handshake-concurrency 16] [--handshake-warmup 1] [--handshake-duration 10]
  *      [--login-concurrency 4] [--login-warmup 1] [--login-duration 10] [--connect-concurrency 64]
+ *      [--soak-connections 10000] [--soak-rate 2000] [--soak-duration 120]   (scenario soak: only when named)
  * </pre>
  *
  * Writes one JSON object per measurement (one line each) to --out, and a line per result to stdout.
- * Run 0 is the JIT warm-up (both servers get the same one); runs 1..N are the measured ones.
+ * Run 0 is the JIT warm-up (every server gets the same one); runs 1..N are the measured ones.
+ * {@code --protocol tutorial} talks to bench/tutorial (no welcome, any reply counts, no login: see
+ * {@link Scenarios.Protocol}); {@code --token} skips the login and uses that token (the tutorial's is 123456).
  */
 public final class LoadClient {
     private final Map<String, String> args;
@@ -79,11 +85,15 @@ public final class LoadClient {
         String server = str("server-name", "server");
         Path out = Path.of(str("out", "results.jsonl"));
         int runs = integer("runs", 3);
-        Set<String> scenarios = Set.of(str("scenarios", "echo,latency,handshake,login,idle").split(","));
-        String token = Scenarios.login(baseUrl, user, password);
+        Set<String> scenarios = new HashSet<>(Set.of(str("scenarios", "echo,latency,handshake,login,idle").split(",")));
+        var protocol = Scenarios.Protocol.valueOf(str("protocol", "service").toUpperCase(Locale.ROOT));
+        String token = args.containsKey("token") ? str("token", "") : Scenarios.login(baseUrl, user, password);
+        if (protocol == Scenarios.Protocol.TUTORIAL) {
+            scenarios.remove("login"); // its /login returns a constant: nothing comparable to measure
+        }
         var target = new Scenarios.Target(new InetSocketAddress(url.getHost(), url.getPort()), baseUrl, user, password,
-                                          token, pid, integer("connect-concurrency", 64));
-        log("%s: pid %d, token ok, %d run(s) of %s", server, pid, runs, scenarios);
+                                          token, pid, integer("connect-concurrency", 64), protocol);
+        log("%s: pid %d, %s protocol, token ok, %d run(s) of %s", server, pid, protocol, runs, scenarios);
 
         double jitWarmup = Double.parseDouble(str("jit-warmup", "30"));
         if (jitWarmup > 0) {
@@ -100,10 +110,12 @@ public final class LoadClient {
                 }
             }
             if (scenarios.contains("latency")) {
-                for (int burst : ints("latency-bursts", "1")) {
-                    record(out, server, run, () -> Scenarios.latency(target, integer("latency-connections", 64),
-                            integer("latency-size", 32), integer("latency-rate", 2000), burst,
-                            seconds("latency-warmup", 2), seconds("latency-duration", 20)));
+                for (int rate : ints("latency-rate", "2000")) {
+                    for (int burst : ints("latency-bursts", "1")) {
+                        record(out, server, run, () -> Scenarios.latency(target, integer("latency-connections", 64),
+                                integer("latency-size", 32), rate, burst,
+                                seconds("latency-warmup", 2), seconds("latency-duration", 20)));
+                    }
                 }
             }
             if (scenarios.contains("handshake")) {
@@ -118,13 +130,18 @@ public final class LoadClient {
                 record(out, server, run, () -> Scenarios.idle(target, integer("idle-connections", 10000),
                         integer("idle-concurrency", 64), seconds("idle-settle", 2)));
             }
+            if (scenarios.contains("soak")) {
+                record(out, server, run, () -> Scenarios.soak(target, integer("soak-connections", 10000),
+                        integer("soak-rate", 2000), seconds("soak-duration", 120)));
+            }
         }
         log("%s: done", server);
     }
 
     /**
-     * The same JIT warm-up for both servers before the measured runs: the total time is split over
-     * echo at every size (64 connections), handshakes and a few logins. Recorded as run 0.
+     * The same JIT warm-up for every server before the measured runs: the total time is split over
+     * echo at every size (64 connections), handshakes and a few logins (none for the tutorial, which has
+     * no real login). Recorded as run 0.
      */
     private void warmup(Scenarios.Target target, String server, Path out, Duration total) throws Exception {
         log("%s: JIT warm-up, %d s", server, total.toSeconds());
@@ -134,7 +151,9 @@ public final class LoadClient {
         }
         record(out, server, 0, () -> Scenarios.echoThroughput(target, 1, 32, 4, Duration.ZERO, slice));
         record(out, server, 0, () -> Scenarios.handshakes(target, 16, 32, Duration.ZERO, slice));
-        record(out, server, 0, () -> Scenarios.logins(target, 2, Duration.ZERO, slice));
+        if (target.protocol() != Scenarios.Protocol.TUTORIAL) {
+            record(out, server, 0, () -> Scenarios.logins(target, 2, Duration.ZERO, slice));
+        }
     }
 
     interface Measurement {
@@ -173,6 +192,9 @@ public final class LoadClient {
         }
         if (v instanceof Number || v instanceof Boolean) {
             return v.toString();
+        }
+        if (v instanceof List<?> list) {
+            return list.stream().map(LoadClient::value).collect(Collectors.joining(",", "[", "]"));
         }
         return quote(v.toString());
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.HdrHistogram.Histogram;
@@ -31,9 +32,32 @@ final class Scenarios {
     static final int MAX_MESSAGE = 65536;
     private static final long SECOND = 1_000_000_000L;
 
-    /** What every scenario needs: where the server is, a token, its pid (for CPU and memory). */
+    /** What every scenario needs: where the server is, how it talks, a token, its pid (for CPU and memory). */
     record Target(InetSocketAddress address, String baseUrl, String user, String password, String token, long serverPid,
-                  int connectConcurrency) {
+                  int connectConcurrency, Protocol protocol) {
+    }
+
+    /**
+     * How a server answers. The scenarios send the same echo requests to every server; only what counts
+     * as "ready" and as "the reply" differs.
+     */
+    enum Protocol {
+        /** realtime-service and the reference: a welcome on open, each echo answered with its id and payload. */
+        SERVICE,
+        /**
+         * The tutorial's server (bench/tutorial): no welcome, so a connection is ready at its 101; every message is
+         * answered "recebido!", so any text reply is the answer to the oldest outstanding message on its
+         * connection (nothing to check it against); its /login hands out a constant, so there is no login to make.
+         */
+        TUTORIAL;
+
+        boolean welcomes() {
+            return this == SERVICE;
+        }
+
+        boolean isReply(EchoFrames frames, byte[] head, int headLength, long length, long id) {
+            return this == TUTORIAL || (length == frames.messageLength && frames.isReplyTo(head, headLength, id));
+        }
     }
 
     private Scenarios() {
@@ -55,13 +79,30 @@ final class Scenarios {
 
     // ---------------------------------------------------------------- shared handler logic
 
-    /** Counts welcomes and failures; hands later messages to {@link #onReply}. */
+    /**
+     * Counts welcomes and failures; hands later messages to {@link #onReply}. With a server that sends no
+     * welcome, the 101 counts as the welcome ("welcomed" means ready for requests).
+     */
     abstract static class Base implements WsLoop.Handler {
+        final Protocol protocol;
         int started;
         int welcomed;
         int failedBeforeWelcome;
         long protocolErrors;
         final Map<String, Integer> failures = new TreeMap<>();
+
+        Base(Protocol protocol) {
+            this.protocol = protocol;
+        }
+
+        @Override
+        public final void onOpen(Conn c) {
+            if (!protocol.welcomes()) {
+                c.welcomed = true;
+                welcomed++;
+                onWelcome(c);
+            }
+        }
 
         @Override
         public final void onMessage(Conn c, byte[] head, int headLength, long length) {
@@ -151,6 +192,10 @@ final class Scenarios {
                                               Duration duration) throws IOException {
         String fill = fill(size);
         final class H extends Base {
+            H() {
+                super(t.protocol());
+            }
+
             boolean sending = true;
             boolean measuring;
             long replies;
@@ -164,7 +209,7 @@ final class Scenarios {
             @Override
             void onReply(Conn c, byte[] head, int headLength, long length) {
                 EchoState s = (EchoState) c.state;
-                if (length != s.frames.messageLength || !s.frames.isReplyTo(head, headLength, s.expectId)) {
+                if (!protocol.isReply(s.frames, head, headLength, length, s.expectId)) {
                     mismatches++;
                 }
                 s.expectId++;
@@ -284,9 +329,19 @@ final class Scenarios {
      */
     static Map<String, Object> latency(Target t, int connections, int size, int rate, int burst, Duration warmup,
                                        Duration duration) throws IOException {
+        return openLoop(t, connections, size, rate, burst, warmup, duration, null);
+    }
+
+    /** The open loop of {@link #latency} and {@link #soak}; {@code rss} (may be null) is polled during the measured part. */
+    private static Map<String, Object> openLoop(Target t, int connections, int size, int rate, int burst, Duration warmup,
+                                                Duration duration, RssSampler rss) throws IOException {
         String fill = fill(size);
         Histogram histogram = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         final class H extends Base {
+            H() {
+                super(t.protocol());
+            }
+
             long measureFrom;
             long mismatches;
             long replies;
@@ -299,7 +354,7 @@ final class Scenarios {
                     mismatches++;
                     return;
                 }
-                if (length != s.frames.messageLength || !s.frames.isReplyTo(head, headLength, s.expectId)) {
+                if (!protocol.isReply(s.frames, head, headLength, length, s.expectId)) {
                     mismatches++;
                 }
                 s.expectId++;
@@ -320,8 +375,9 @@ final class Scenarios {
             r.put("burst", burst);
         }
         try (WsLoop loop = new WsLoop(t.address(), t.token())) {
-            List<Conn> conns = openAll(loop, h, connections, t.connectConcurrency(), System.nanoTime() + 60 * SECOND,
-                                       () -> null);
+            long openStart = System.nanoTime();
+            List<Conn> conns = openAll(loop, h, connections, t.connectConcurrency(), openStart + 120 * SECOND, () -> null);
+            r.put("open_s", round((System.nanoTime() - openStart) / 1e9, 3));
             for (Conn c : conns) {
                 c.state = new LatencyState(new EchoFrames(fill, c.mask));
             }
@@ -334,6 +390,7 @@ final class Scenarios {
             h.measureFrom = start + warmup.toNanos();
             long measuredRequests = total - warmup.toNanos() / interval;
             long[] next = {0};
+            long[] sent = {0};
             long[] maxLag = {0};
             double serverCpu0 = Double.NaN;
             double clientCpu0 = Double.NaN;
@@ -349,6 +406,9 @@ final class Scenarios {
                         LatencyState s = (LatencyState) c.state;
                         s.push(intended);
                         c.send(s.frames.frame(s.nextId++));
+                        if (intended - h.measureFrom >= 0) {
+                            sent[0]++;
+                        }
                     }
                     if (intended - h.measureFrom >= 0) {
                         maxLag[0] = Math.max(maxLag[0], now - intended);
@@ -361,7 +421,20 @@ final class Scenarios {
             serverCpu0 = Proc.cpuSeconds(t.serverPid());
             clientCpu0 = Proc.selfCpuSeconds();
             long m0 = System.nanoTime();
-            loop.run(() -> loop.open() == 0 || next[0] >= total, end + SECOND, sendDue, () -> due.applyAsLong(next[0]));
+            Runnable tick = sendDue;
+            LongSupplier wake = () -> due.applyAsLong(next[0]);
+            if (rss != null) {
+                rss.start(m0);
+                tick = () -> {
+                    sendDue.run();
+                    rss.poll();
+                };
+                wake = () -> {
+                    long d = due.applyAsLong(next[0]);
+                    return d - rss.next < 0 ? d : rss.next;
+                };
+            }
+            loop.run(() -> loop.open() == 0 || next[0] >= total, end + SECOND, tick, wake);
             long sendEnd = System.nanoTime();
             double serverCpu1 = Proc.cpuSeconds(t.serverPid());
             double clientCpu1 = Proc.selfCpuSeconds();
@@ -379,9 +452,13 @@ final class Scenarios {
                     }
                 }
             }
+            int openAtEnd = loop.open();
             int unclosed = closeAll(loop, conns, Duration.ofSeconds(10));
+            r.put("opened", h.welcomed);
+            r.put("open_at_end", openAtEnd);
             r.put("measured_s", round(duration.toNanos() / 1e9, 3));
             r.put("requests", measuredRequests);
+            r.put("sent", sent[0]);
             r.put("replies", h.replies);
             r.put("lost", lost);
             r.put("p50_ms", ms(histogram.getValueAtPercentile(50)));
@@ -393,6 +470,8 @@ final class Scenarios {
             r.put("client_max_send_lag_ms", ms(maxLag[0]));
             r.put("mismatches", h.mismatches);
             r.put("server_cpu_pct", round(Proc.percent(serverCpu0, serverCpu1, sendEnd - m0), 1));
+            // the servers' cost per request at the same rate, comparable across servers whatever their idle cost
+            r.put("server_cpu_us_per_msg", round((serverCpu1 - serverCpu0) * 1e6 / Math.max(1, sent[0]), 2));
             r.put("client_cpu_pct", round(Proc.percent(clientCpu0, clientCpu1, sendEnd - m0), 1));
             r.put("unclosed", unclosed);
             h.put(r);
@@ -400,11 +479,79 @@ final class Scenarios {
         return r;
     }
 
+    // ---------------------------------------------------------------- soak: many connections, steady load, memory over time
+
+    /** The server's RSS once a second from {@link #start}, as (seconds since then, MiB). */
+    static final class RssSampler {
+        final long pid;
+        final List<double[]> samples = new ArrayList<>();
+        long start;
+        long next;
+
+        RssSampler(long pid) {
+            this.pid = pid;
+        }
+
+        void start(long now) {
+            start = now;
+            next = now;
+        }
+
+        void poll() {
+            long now = System.nanoTime();
+            if (now - next >= 0) {
+                samples.add(new double[] {(now - start) / 1e9, Proc.rssMiB(pid)});
+                next += SECOND;
+            }
+        }
+    }
+
+    /**
+     * The soak: {@code connections} connections opened (at most connect-concurrency handshakes at a time),
+     * then held for {@code duration} while {@code rate} 32 B echo requests per second flow open loop,
+     * round-robin over all of them (the latency scenario, whose figures it reports), and the server's RSS
+     * is read once a second: at the start of the hold, its peak, at the end, and its least-squares slope
+     * over the second half (a leak shows as a steady climb there, after start-up and JIT have settled).
+     */
+    static Map<String, Object> soak(Target t, int connections, int rate, Duration duration) throws IOException {
+        double rssFresh = Proc.rssMiB(t.serverPid());
+        RssSampler rss = new RssSampler(t.serverPid());
+        Map<String, Object> r = openLoop(t, connections, 32, rate, 1, Duration.ZERO, duration, rss);
+        r.put("scenario", "soak");
+        List<double[]> samples = rss.samples;
+        List<double[]> secondHalf = samples.stream().filter(p -> p[0] >= duration.toNanos() / 2e9).toList();
+        r.put("rss_fresh_mib", round(rssFresh, 1));
+        r.put("rss_start_mib", samples.isEmpty() ? Double.NaN : round(samples.get(0)[1], 1));
+        r.put("rss_peak_mib", round(samples.stream().mapToDouble(p -> p[1]).max().orElse(Double.NaN), 1));
+        r.put("rss_end_mib", samples.isEmpty() ? Double.NaN : round(samples.get(samples.size() - 1)[1], 1));
+        r.put("rss_slope_mib_per_min", round(slope(secondHalf) * 60, 2));
+        r.put("hwm_mib", round(Proc.status(t.serverPid(), "VmHWM") / 1024.0, 1));
+        r.put("rss_samples_mib", samples.stream().map(p -> round(p[1], 1)).toList());
+        return r;
+    }
+
+    /** Least-squares slope of y over x ((x, y) pairs); NaN with fewer than two distinct x. */
+    static double slope(List<double[]> points) {
+        double mx = points.stream().mapToDouble(p -> p[0]).average().orElse(Double.NaN);
+        double my = points.stream().mapToDouble(p -> p[1]).average().orElse(Double.NaN);
+        double num = 0;
+        double den = 0;
+        for (double[] p : points) {
+            num += (p[0] - mx) * (p[1] - my);
+            den += (p[0] - mx) * (p[0] - mx);
+        }
+        return den == 0 ? Double.NaN : num / den;
+    }
+
     // ---------------------------------------------------------------- idle connections and memory
 
     /** Opens {@code n} idle authenticated connections (bounded concurrency), then reads the server's RSS. */
     static Map<String, Object> idle(Target t, int n, int concurrency, Duration settle) throws IOException {
         final class H extends Base {
+            H() {
+                super(t.protocol());
+            }
+
             @Override
             void onReply(Conn c, byte[] head, int headLength, long length) {
                 protocolErrors++;
@@ -468,6 +615,10 @@ final class Scenarios {
             boolean echoed;
         }
         final class H extends Base {
+            H() {
+                super(t.protocol());
+            }
+
             boolean running = true;
             boolean measuring;
             long completed;
@@ -486,7 +637,7 @@ final class Scenarios {
             @Override
             void onReply(Conn c, byte[] head, int headLength, long length) {
                 Slot s = (Slot) c.state;
-                if (s.echoed || length != s.frames.messageLength || !s.frames.isReplyTo(head, headLength, 1)) {
+                if (s.echoed || !protocol.isReply(s.frames, head, headLength, length, 1)) {
                     mismatches++;
                 }
                 s.echoed = true;
