@@ -159,8 +159,12 @@ class CloseHandshakeTest {
 
     // ------------------------------------------------------------ failing the connection: the TCP end
 
-    /** How soon after its failure close frame the server must end the connection by itself ("at once"). */
-    private static final Duration AT_ONCE = Duration.ofMillis(200);
+    /**
+     * How soon after its failure close frame the server must end the connection by itself: it drains what the
+     * client still sends for at most half a second (asyncapi.yaml), so that closing with unread input does not
+     * turn into a reset that could destroy the close frame; a margin for a loaded machine on top.
+     */
+    private static final Duration WITHIN_THE_LINGER = Duration.ofMillis(900);
 
     static Stream<Arguments> failures() {
         return Stream.of(Arguments.of("reserved opcode", frame(0x3).payload("x").bytes(), 1002),
@@ -174,11 +178,11 @@ class CloseHandshakeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("failures")
-    void afterFailingTheConnectionTheServerEndsItByItselfAtOnce(String name, byte[] offending, int code) {
+    void afterFailingTheConnectionTheServerEndsItByItselfWithinHalfASecond(String name, byte[] offending, int code) {
         try (RawPeer peer = RawPeer.connect(server)) {
             peer.send(offending);
             // the client neither answers the close nor closes its side: the server must not wait for it
-            peer.assertFailedWithAndHangsUpByItself(code, AT_ONCE);
+            peer.assertFailedWithAndHangsUpByItself(code, WITHIN_THE_LINGER);
         }
     }
 
