@@ -1,5 +1,7 @@
 package dev.realtime;
 
+import java.io.DataInputStream;
+import java.net.Socket;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,8 @@ import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
+import dev.realtime.support.ServerFrames;
+import dev.realtime.support.ServerFrames.Frame;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.WsClient;
 
@@ -44,6 +48,42 @@ class ConnectionLimitsTest {
                 try (WsClient bob = open(server, Http.login(server, "bob", "bob-password"))) {
                     assertEquals(1, server.sessions().heldCount("bob"));
                 }
+            }
+        }
+    }
+
+    /**
+     * A connection that ends without a close handshake (reset, end of stream, a protocol error the server
+     * closed) gives its slot back at once: the user's very next handshakes are welcomed, never 429.
+     */
+    @Test
+    void connectionsThatEndAbnormallyFreeTheirSlotsBeforeTheNextHandshake() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("MAX_CONNECTIONS_PER_USER", "3"))) {
+            String alice = Http.login(server, "alice", "alice-password");
+            for (int round = 0; round < 10; round++) {
+                Socket reset = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
+                Socket endOfStream = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
+                Socket protocolError = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
+                Await.until(() -> server.sessions().heldCount("alice") == 3, () -> "three sessions registered");
+                assertRefused(server, alice, 429, "too_many_connections");
+
+                reset.setSoLinger(true, 0);
+                reset.close();
+                endOfStream.close();
+                protocolError.getOutputStream().write(new byte[] {(byte) 0x83, (byte) 0x80, 1, 2, 3, 4}); // reserved opcode 3
+                DataInputStream in = new DataInputStream(protocolError.getInputStream());
+                Frame received = ServerFrames.read(in);
+                while (received.opcode() != ServerFrames.CLOSE) {
+                    received = ServerFrames.read(in);
+                }
+                assertEquals(1002, received.closeCode());
+                // the client neither answers the close nor hangs up: its slot must be free all the same
+
+                try (WsClient a = open(server, alice); WsClient b = open(server, alice); WsClient c = open(server, alice)) {
+                    assertEquals(3, server.sessions().heldCount("alice"), "round " + round);
+                }
+                protocolError.close();
+                Await.until(() -> server.sessions().heldCount("alice") == 0, () -> "all closed");
             }
         }
     }

@@ -67,6 +67,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     private final FrameReader frames;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final AtomicBoolean closeSent = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
     private volatile long lastActivity = System.nanoTime();
     private volatile Thread readerThread;
     private volatile ScheduledFuture<?> cutOff;
@@ -111,7 +112,11 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         } catch (ProtocolViolation violation) {
             failConnection(violation.closeCode(), violation.reason());
         } catch (ListenerFailure failure) {
-            listener.onError(this, failure.getCause());
+            try {
+                listener.onError(this, failure.getCause());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "WsListener.onError failed", e);
+            }
             failConnection(WsCloseCodes.UNEXPECTED_CONDITION, "Internal server error");
         } catch (DataReader.InsufficientDataAvailableException | UncheckedIOException | ServerConnectionException
                  | SocketWriterException e) {
@@ -120,6 +125,10 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "WebSocket connection failed", e);
         } finally {
+            ScheduledFuture<?> timer = cutOff;
+            if (timer != null) {
+                timer.cancel(false);
+            }
             end(peerClose);
         }
     }
@@ -419,6 +428,8 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         }
         try {
             writeFrame(CLOSE, true, CloseFrames.payload(code, reason));
+            // the connection is over for the application now, not after the linger: its slot is free at once
+            end(null);
             while (true) {
                 input.readBuffer(); // discard until the peer closes or the linger time is up
             }
@@ -436,10 +447,10 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         }
     }
 
+    /** Once per connection, whichever way it ends: the listener hears {@code onClose}. */
     private void end(CloseFrames.PeerClose peerClose) {
-        ScheduledFuture<?> timer = cutOff;
-        if (timer != null) {
-            timer.cancel(false);
+        if (!ended.compareAndSet(false, true)) {
+            return;
         }
         if (message != null) {
             ScratchBuffers.giveBack(message);
