@@ -30,6 +30,7 @@ import dev.realtime.support.TestServer;
 import dev.realtime.support.WsClient;
 import dev.realtime.ws.ConnectedSession;
 import dev.realtime.ws.Outbound;
+import dev.realtime.ws.protocol.TextFrame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -179,7 +180,7 @@ class MessageErrorsTest {
             String sessionId = Contract.assertServerMessage(ServerFrames.read(in).text()).get("sessionId").asText();
             ConnectedSession session = server.sessions().all().stream()
                     .filter(s -> s.id().equals(sessionId)).findFirst().orElseThrow();
-            String push = Json.write(new Outbound.Broadcast("jobs", TextNode.valueOf("x".repeat(32 * 1024))));
+            TextFrame push = new Outbound.Broadcast("jobs", TextNode.valueOf("x".repeat(32 * 1024))).frame();
             for (int i = 0; i < pushes; i++) {
                 assertTrue(session.send(push), "push " + i + " queued");
             }

@@ -9,6 +9,7 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 import dev.realtime.auth.Identity;
+import dev.realtime.ws.protocol.TextFrame;
 
 /**
  * One open WebSocket connection: who it belongs to, its outbound queue, and whether it answered
@@ -70,13 +71,13 @@ public final class ConnectedSession {
      *
      * @return whether the message was queued
      */
-    public boolean send(String json) {
-        return accepted(outbox.push(json));
+    public boolean send(TextFrame message) {
+        return accepted(outbox.push(message));
     }
 
     /** As {@link #send}, for the session's own connection thread: written right away when nothing is queued. */
-    boolean reply(String json) {
-        return accepted(outbox.reply(json));
+    boolean reply(TextFrame message) {
+        return accepted(outbox.reply(message));
     }
 
     private boolean accepted(boolean queued) {

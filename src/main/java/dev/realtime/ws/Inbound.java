@@ -30,11 +30,14 @@ public sealed interface Inbound {
     }
 
     /**
+     * Reads a message from its UTF-8 bytes; its {@code payload} stays the bytes it came in (checked, not decoded),
+     * so an echo or a broadcast writes it back out unchanged.
+     *
      * @throws ApiException {@code malformed_json}, {@code validation_failed} or {@code unknown_type};
-     *                      {@link #idOf(String)} recovers the id for the error reply
+     *                      {@link #idOf} recovers the id for the error reply
      */
-    static Inbound parse(String text) {
-        JsonNode node = Json.parse(text);
+    static Inbound parse(byte[] utf8, int offset, int length) {
+        JsonNode node = Json.parse(utf8, offset, length, "payload");
         if (!node.isObject()) {
             throw invalid("A message must be a JSON object.");
         }
@@ -55,9 +58,9 @@ public sealed interface Inbound {
     }
 
     /** The client's {@code id}, if the text is an object with a valid one: worth quoting back in an error. */
-    static String idOf(String text) {
+    static String idOf(byte[] utf8, int offset, int length) {
         try {
-            JsonNode id = Json.parse(text).path("id");
+            JsonNode id = Json.parse(utf8, offset, length, "payload").path("id");
             return Fields.isText(id, MAX_ID_LENGTH) ? id.asText() : null;
         } catch (ApiException e) {
             return null;

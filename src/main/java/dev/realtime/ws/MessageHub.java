@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.cluster.Backplane;
 import dev.realtime.cluster.ClusterMessage;
-import dev.realtime.contract.Json;
 import dev.realtime.metrics.RealtimeMetrics;
+import dev.realtime.ws.protocol.TextFrame;
 
 /**
  * Server push: broadcast to every session, direct to every session of one user, presence events to
@@ -122,10 +122,10 @@ public final class MessageHub implements SessionRegistry.Observer {
     }
 
     private static int deliver(Collection<ConnectedSession> targets, Outbound message) {
-        String json = Json.write(message);
+        TextFrame frame = message.frame();
         int delivered = 0;
         for (ConnectedSession target : targets) {
-            if (target.send(json)) {
+            if (target.send(frame)) {
                 delivered++;
             }
         }

@@ -2,17 +2,33 @@ package dev.realtime.ws;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.contract.Json;
+import dev.realtime.ws.protocol.TextFrame;
 
 /** The messages the server sends ({@code ServerMessage} in asyncapi.yaml). */
 public sealed interface Outbound {
     @JsonProperty
     String type();
+
+    /** Serialized and framed once, however many sessions it goes to. */
+    default TextFrame frame() {
+        TextFrame.Builder frame = TextFrame.builder(256 + payloadBytes());
+        Json.write(frame, this);
+        return frame.build();
+    }
+
+    /** The size of a payload kept as it arrived, so that the frame is sized right the first time. */
+    @JsonIgnore
+    default int payloadBytes() {
+        return 0;
+    }
 
     @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance"})
     record Welcome(String sessionId, String user, List<String> roles, String connectedAt, String instance) implements Outbound {
@@ -29,6 +45,11 @@ public sealed interface Outbound {
     @JsonPropertyOrder({"type", "id", "payload"})
     record Echo(String id, JsonNode payload) implements Outbound {
         @Override
+        public int payloadBytes() {
+            return Json.rawLength(payload);
+        }
+
+        @Override
         public String type() {
             return "echo";
         }
@@ -37,6 +58,11 @@ public sealed interface Outbound {
     @JsonPropertyOrder({"type", "from", "payload"})
     record Broadcast(String from, JsonNode payload) implements Outbound {
         @Override
+        public int payloadBytes() {
+            return Json.rawLength(payload);
+        }
+
+        @Override
         public String type() {
             return "broadcast";
         }
@@ -44,6 +70,11 @@ public sealed interface Outbound {
 
     @JsonPropertyOrder({"type", "from", "payload"})
     record Direct(String from, JsonNode payload) implements Outbound {
+        @Override
+        public int payloadBytes() {
+            return Json.rawLength(payload);
+        }
+
         @Override
         public String type() {
             return "direct";

@@ -6,6 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.helidon.websocket.WsSession;
 
+import dev.realtime.ws.protocol.TextFrame;
+import dev.realtime.ws.protocol.Utf8Text;
+
 /**
  * A session's bounded outbound queue, written to the socket by one writer at a time, in order.
  * <p>
@@ -17,7 +20,7 @@ import io.helidon.websocket.WsSession;
  * thread per reply, and no writer thread kept per idle session.
  */
 final class Outbox {
-    private final BlockingQueue<String> queue;
+    private final BlockingQueue<TextFrame> queue;
     private final WsSession socket;
     private final String name;
     private final Runnable onWriteFailure;
@@ -41,8 +44,8 @@ final class Outbox {
     }
 
     /** @return false if the queue is full (or the outbox closed): the message is not sent */
-    boolean push(String text) {
-        if (!enqueue(text)) {
+    boolean push(TextFrame message) {
+        if (!enqueue(message)) {
             return false;
         }
         if (claimWriting()) {
@@ -55,8 +58,8 @@ final class Outbox {
      * As {@link #push}, but written by the calling thread if nobody is writing. Only for the session's own
      * connection thread: a peer that stops reading its replies then stops being read.
      */
-    boolean reply(String text) {
-        if (!enqueue(text)) {
+    boolean reply(TextFrame message) {
+        if (!enqueue(message)) {
             return false;
         }
         writeHere();
@@ -78,15 +81,15 @@ final class Outbox {
         queue.clear();
     }
 
-    private boolean enqueue(String text) {
-        return !closed && queue.offer(text);
+    private boolean enqueue(TextFrame message) {
+        return !closed && queue.offer(message);
     }
 
-    private boolean writeIfOpen(String text) {
+    private boolean writeIfOpen(TextFrame message) {
         if (closed) {
             return false;
         }
-        socket.send(text, true);
+        Utf8Text.send(socket, message);
         return true;
     }
 
@@ -105,9 +108,9 @@ final class Outbox {
     private void writeQueued() {
         try {
             do {
-                String text = queue.poll();
-                while (text != null && writeIfOpen(text)) {
-                    text = queue.poll();
+                TextFrame message = queue.poll();
+                while (message != null && writeIfOpen(message)) {
+                    message = queue.poll();
                 }
                 writing.set(false);
                 // A message queued after the last poll, while this thread still held the flag, is written here too.

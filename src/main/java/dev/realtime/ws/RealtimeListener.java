@@ -22,6 +22,7 @@ import dev.realtime.contract.Json;
 import dev.realtime.limits.Rate;
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.ws.protocol.ServerCloseListener;
+import dev.realtime.ws.protocol.Utf8Text;
 
 /**
  * One WebSocket connection at {@code /} (a new instance per connection, so it can hold who is
@@ -30,7 +31,7 @@ import dev.realtime.ws.protocol.ServerCloseListener;
  * The protocol engine ({@link dev.realtime.ws.protocol}) hands over whole, valid messages, answers
  * pings, and calls {@link #onClose} once however the connection ends.
  */
-public final class RealtimeListener implements WsListener, ServerCloseListener {
+public final class RealtimeListener implements WsListener, Utf8Text.Listener, ServerCloseListener {
     private static final System.Logger LOG = System.getLogger(RealtimeListener.class.getName());
 
     private final RealtimeEndpoint endpoint;
@@ -75,11 +76,14 @@ public final class RealtimeListener implements WsListener, ServerCloseListener {
         session.start();
     }
 
-    /** A whole message: the engine reassembles fragments, validates UTF-8 and enforces the size limit. */
+    /**
+     * A whole text message, as the UTF-8 bytes it came in: the engine reassembles fragments, validates UTF-8 and
+     * enforces the size limit; the bytes are parsed where they lie (and valid only during this call).
+     */
     @Override
-    public void onMessage(WsSession socket, String text, boolean last) {
+    public void onText(WsSession socket, byte[] utf8, int offset, int length) {
         session.markAlive();
-        handle(text);
+        handle(utf8, offset, length);
     }
 
     @Override
@@ -129,14 +133,14 @@ public final class RealtimeListener implements WsListener, ServerCloseListener {
         LOG.log(Level.ERROR, "WebSocket error: session " + (session == null ? "-" : session.id()), t);
     }
 
-    private void handle(String text) {
+    private void handle(byte[] utf8, int offset, int length) {
         if (!messageRate.tryConsume(1)) {
-            overRate(text);
+            overRate(utf8, offset, length);
             return;
         }
         strikes = 0;
         try {
-            Inbound message = Inbound.parse(text);
+            Inbound message = Inbound.parse(utf8, offset, length);
             RealtimeMetrics.messageIn(typeOf(message));
             switch (message) {
             case Inbound.EchoRequest echo -> reply(new Outbound.Echo(echo.id(), echo.payload()));
@@ -149,15 +153,15 @@ public final class RealtimeListener implements WsListener, ServerCloseListener {
             }
         } catch (ApiException e) {
             LOG.log(Level.DEBUG, "Rejected message on session {0}: {1}", session.id(), e.code().wireName());
-            error(e.code(), e.detail(), Inbound.idOf(text));
+            error(e.code(), e.detail(), Inbound.idOf(utf8, offset, length));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "Failed to handle a message on session " + session.id(), e);
-            error(ErrorCode.INTERNAL_ERROR, "The server could not handle this message.", Inbound.idOf(text));
+            error(ErrorCode.INTERNAL_ERROR, "The server could not handle this message.", Inbound.idOf(utf8, offset, length));
         }
     }
 
     /** Not acted on: told {@code rate_limited}, and closed with 1008 if it keeps going. */
-    private void overRate(String text) {
+    private void overRate(byte[] utf8, int offset, int length) {
         strikes++;
         if (strikes >= endpoint.limits().rateLimitStrikes()) {
             session.closeWith(WsCloseCodes.VIOLATED_POLICY, "Message rate exceeded");
@@ -165,7 +169,7 @@ public final class RealtimeListener implements WsListener, ServerCloseListener {
         }
         error(ErrorCode.RATE_LIMITED, "Over " + endpoint.limits().messagesPerSecond()
                 + " messages per second; this one was not acted on. Keep going and the connection is closed.",
-              Inbound.idOf(text));
+              Inbound.idOf(utf8, offset, length));
     }
 
     private void broadcast(Inbound.BroadcastRequest request) {
@@ -194,7 +198,7 @@ public final class RealtimeListener implements WsListener, ServerCloseListener {
     }
 
     private void reply(Outbound message) {
-        if (session.reply(Json.write(message))) {
+        if (session.reply(message.frame())) {
             RealtimeMetrics.messagesOut(message.type(), 1);
         }
     }

@@ -63,6 +63,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     private final Headers upgradeHeaders;
     private final WsListener listener;
     private final int maxMessageBytes;
+    private final MessageBuffers buffers;
     private final DataReader input;
     private final FrameReader frames;
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -81,12 +82,13 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     private final Utf8Validator utf8 = new Utf8Validator();
 
     WebSocketConnection(ConnectionContext ctx, HttpPrologue prologue, Headers upgradeHeaders, WsListener listener,
-                        int maxMessageBytes) {
+                        int maxMessageBytes, MessageBuffers buffers) {
         this.ctx = ctx;
         this.prologue = prologue;
         this.upgradeHeaders = upgradeHeaders;
         this.listener = listener;
         this.maxMessageBytes = maxMessageBytes;
+        this.buffers = buffers;
         this.input = ctx.dataReader();
         this.frames = new FrameReader(input);
     }
@@ -161,6 +163,18 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     @Override
     public WsSession send(String text, boolean last) {
         return sendData(TEXT, text.getBytes(StandardCharsets.UTF_8), last);
+    }
+
+    /** A whole text message, framed already ({@link Utf8Text#send}). */
+    void send(TextFrame frame) {
+        writeLock.lock();
+        try {
+            if (!closeSent.get()) {
+                writeNow(BufferData.create(frame.bytes, frame.offset, frame.length));
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     @Override
@@ -290,24 +304,8 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         deliverMessage();
     }
 
-    /** Makes room for a message of {@code size} bytes: a shared buffer if it is small, else an array of its own. */
     private void reserve(int size) {
-        if (message != null && message.length >= size) {
-            return;
-        }
-        byte[] larger;
-        if (message == null && size <= ScratchBuffers.SIZE) {
-            larger = ScratchBuffers.take();
-        } else {
-            // a fragmented message grows geometrically; one that arrives whole gets its exact size
-            int wanted = frames.fin() && message == null ? size : Math.max(size, 2 * ScratchBuffers.SIZE);
-            larger = new byte[Math.min(Math.max(wanted, message == null ? 0 : 2 * message.length), maxMessageBytes)];
-            if (message != null) {
-                System.arraycopy(message, 0, larger, 0, messageLength);
-                ScratchBuffers.giveBack(message);
-            }
-        }
-        message = larger;
+        message = buffers.reserve(message, messageLength, size);
     }
 
     private void deliverMessage() throws ListenerFailure {
@@ -318,17 +316,23 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         messageOpcode = NO_MESSAGE;
         if (closeSent.get()) {
             // RFC 6455 1.4: after its close frame an endpoint only waits for the answer
-            ScratchBuffers.giveBack(bytes);
+            buffers.giveBack(bytes);
             return;
         }
         try {
-            if (opcode == TEXT) {
+            if (opcode == TEXT && listener instanceof Utf8Text.Listener textListener) {
+                try {
+                    textListener.onText(this, bytes, 0, length);
+                } finally {
+                    buffers.giveBack(bytes);
+                }
+            } else if (opcode == TEXT) {
                 String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
-                ScratchBuffers.giveBack(bytes);
+                buffers.giveBack(bytes);
                 listener.onMessage(this, text, true);
             } else {
                 byte[] copy = Arrays.copyOf(bytes, length);
-                ScratchBuffers.giveBack(bytes);
+                buffers.giveBack(bytes);
                 listener.onMessage(this, BufferData.create(copy), true);
             }
         } catch (RuntimeException e) {
@@ -391,8 +395,12 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     }
 
     private void write(byte[] frame) {
+        writeNow(BufferData.create(frame));
+    }
+
+    private void writeNow(BufferData frame) {
         try {
-            ctx.dataWriter().writeNow(BufferData.create(frame));
+            ctx.dataWriter().writeNow(frame);
         } catch (SocketWriterException | UncheckedIOException e) {
             throw new ServerConnectionException("Failed to write a WebSocket frame", e);
         }
@@ -453,7 +461,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
             return;
         }
         if (message != null) {
-            ScratchBuffers.giveBack(message);
+            buffers.giveBack(message);
             message = null;
         }
         try {

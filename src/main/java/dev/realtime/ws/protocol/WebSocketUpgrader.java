@@ -42,10 +42,12 @@ final class WebSocketUpgrader extends WsUpgrader implements Http1RoutedUpgrader 
     private static final HeaderName ACCEPT = HeaderNames.create("Sec-WebSocket-Accept");
 
     private final int maxMessageBytes;
+    private final MessageBuffers buffers;
 
     WebSocketUpgrader(WsConfig config) {
         super(config);
         this.maxMessageBytes = config.maxFrameLength();
+        this.buffers = new MessageBuffers(maxMessageBytes);
     }
 
     @Override
@@ -86,7 +88,7 @@ final class WebSocketUpgrader extends WsUpgrader implements Http1RoutedUpgrader 
         switching.set(HeaderValues.create(ACCEPT, hash(ctx, key)));
         response.sendSwitchingProtocols(switching);
         return Http1UpgradeResult.upgraded(
-                new WebSocketConnection(ctx, prologue, listenerHeaders.orElse(NO_HEADERS), listener, maxMessageBytes));
+                new WebSocketConnection(ctx, prologue, listenerHeaders.orElse(NO_HEADERS), listener, maxMessageBytes, buffers));
     }
 
     /** @return the {@code Sec-WebSocket-Key}; a request that cannot be a valid handshake is refused with 400 (or 403) */
