@@ -26,6 +26,8 @@ else
     CONNECTIONS=10000 SECONDS_HELD="${BENCH_SOAK_SECONDS:-120}" RESULTS="${BENCH_SOAK_RESULTS:-$BENCH/results}"
 fi
 RATE=2000
+# As in run.sh: extra JVM flags for our server (BENCH_OURS_JAVA_OPTS), e.g. a GC log.
+read -r -a OURS_JAVA_OPTS <<< "${BENCH_OURS_JAVA_OPTS:-}"
 RUNS="${BENCH_SOAK_RUNS:-1}"
 SERVERS="${BENCH_SERVERS:-ours reference tutorial}"
 PORT=3131
@@ -39,7 +41,7 @@ trap 'stop_server "$PID"' EXIT
 : > "$LOGS/soak-client.log"
 for run in $(seq 1 "$RUNS"); do
     for server in $SERVERS; do
-        start_server_named "$server" "$PORT" 0 "$LOGS/soak-"
+        start_server_named "$server" "$PORT" 0 "$LOGS/soak-" ${OURS_JAVA_OPTS[@]+"${OURS_JAVA_OPTS[@]}"}
         PID=$!
         client_protocol "$server"
         wait_ready "$PORT" "$PID"

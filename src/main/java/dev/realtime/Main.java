@@ -115,7 +115,7 @@ public final class Main {
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
                         .addFeature(new CorsRefusal(cors))
-                        .addFeature(new PeriodicTask("ws-keepalive", ws.pingInterval(), new Keepalive(sessions)))
+                        .addFeature(new PeriodicTask("ws-keepalive", Keepalive.tick(ws.pingInterval()), new Keepalive(sessions)))
                         .update(r -> heartbeat(backplane, cluster).ifPresent(r::addFeature))
                         .update(r -> push.tickInterval().ifPresent(
                                 interval -> r.addFeature(new PeriodicTask("ws-tick", interval, hub::tick))))

@@ -19,7 +19,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
-import dev.realtime.contract.Json;
 import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.RawHttp;

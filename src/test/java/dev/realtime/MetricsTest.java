@@ -15,9 +15,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.support.Await;
+import dev.realtime.support.ClientFrames;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
+import dev.realtime.support.RawPeer;
 import dev.realtime.support.RunningServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,6 +41,23 @@ class MetricsTest {
 
     @RegisterExtension
     static final RunningServer server = RunningServer.perClass();
+
+    /** The engine's own closes (protocol errors) are counted by code like every other close the server starts. */
+    @Test
+    void closesForProtocolErrorsAreCountedByCode() {
+        Map<Integer, byte[]> offending = Map.of(
+                1002, ClientFrames.frame(0x3).payload("x").bytes(),
+                1007, ClientFrames.text(ClientFrames.hex("7B C0 80 7D")),
+                1009, ClientFrames.frame(ClientFrames.TEXT).declaredLength(65_537).header());
+        offending.forEach((code, frame) -> {
+            long before = RealtimeMetrics.count("realtime.closes", "code", String.valueOf(code));
+            try (RawPeer peer = RawPeer.connect(server)) {
+                peer.send(frame);
+                peer.assertFailedWith(code);
+            }
+            assertEquals(before + 1, RealtimeMetrics.count("realtime.closes", "code", String.valueOf(code)), "closes " + code);
+        });
+    }
 
     @Test
     void metricsArePrometheusTextByDefault() {

@@ -26,6 +26,8 @@ final class FrameReader {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final DataReader in;
+    /** Run before a read that would wait for the network: the connection writes what it has held back. */
+    private final Runnable beforeWaiting;
     private boolean fin;
     private int opcode;
     /** Payload bytes of the current frame not read yet. */
@@ -35,14 +37,15 @@ final class FrameReader {
     /** Payload bytes of the current frame read so far, modulo 4: where in the masking key the next byte starts. */
     private int maskPhase;
 
-    FrameReader(DataReader in) {
+    FrameReader(DataReader in, Runnable beforeWaiting) {
         this.in = in;
+        this.beforeWaiting = beforeWaiting;
     }
 
     /** Reads the next frame's header, blocking until it is all there. */
     void next() throws ProtocolViolation {
-        int first = in.read() & 0xFF;
-        int second = in.read() & 0xFF;
+        int first = readByte();
+        int second = readByte();
         if ((first & 0x70) != 0) {
             throw protocolError("RSV bits set, but no extension was negotiated");
         }
@@ -64,17 +67,17 @@ final class FrameReader {
             }
         }
         if (length == 126) {
-            length = (in.read() & 0xFF) << 8 | (in.read() & 0xFF);
+            length = (readByte()) << 8 | (readByte());
         } else if (length == 127) {
             length = 0;
             for (int i = 0; i < 8; i++) {
-                length = length << 8 | (in.read() & 0xFF);
+                length = length << 8 | (readByte());
             }
             if (length < 0) {
                 throw protocolError("Payload length over 2^63-1");
             }
         }
-        mask = (in.read() & 0xFF) | (in.read() & 0xFF) << 8 | (in.read() & 0xFF) << 16 | (in.read() & 0xFF) << 24;
+        mask = (readByte()) | (readByte()) << 8 | (readByte()) << 16 | (readByte()) << 24;
         remaining = length;
         maskPhase = 0;
     }
@@ -107,7 +110,7 @@ final class FrameReader {
         if (wanted == 0) {
             return 0;
         }
-        in.ensureAvailable();
+        waitForData();
         int count = Math.min(wanted, in.available());
         in.readBuffer(count).read(target, offset, count);
         unmask(target, offset, count, Integer.rotateRight(mask, 8 * maskPhase));
@@ -124,6 +127,18 @@ final class FrameReader {
             read += readSome(payload, read, payload.length - read);
         }
         return payload;
+    }
+
+    private int readByte() {
+        waitForData();
+        return in.read() & 0xFF;
+    }
+
+    private void waitForData() {
+        if (in.available() == 0) {
+            beforeWaiting.run();
+            in.ensureAvailable();
+        }
     }
 
     /**

@@ -57,6 +57,8 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     private static final Duration LINGER = Duration.ofMillis(500);
     private static final ScheduledThreadPoolExecutor TIMER = timer();
     private static final int NO_MESSAGE = -1;
+    /** Frames up to this size may be held back for a combined write; larger ones gain nothing from it. */
+    private static final int HOLD_BACK_MAX = 4 * 1024;
 
     private final ConnectionContext ctx;
     private final HttpPrologue prologue;
@@ -74,6 +76,13 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     private volatile ScheduledFuture<?> cutOff;
     /** Guarded by {@link #writeLock}: the application is in the middle of sending a fragmented message. */
     private boolean sendingFragments;
+    /**
+     * Guarded by {@link #writeLock}: frames the reader thread wrote while more input was already here, sent in one
+     * write before it waits for the network (or before anyone else writes): a client that pipelines N messages
+     * gets its N answers in one TCP write instead of N.
+     */
+    private byte[] heldBack;
+    private int heldBackLength;
 
     // The message being received; only the reader thread touches these.
     private int messageOpcode = NO_MESSAGE;
@@ -90,7 +99,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         this.maxMessageBytes = maxMessageBytes;
         this.buffers = buffers;
         this.input = ctx.dataReader();
-        this.frames = new FrameReader(input);
+        this.frames = new FrameReader(input, this::flushHeldBack);
     }
 
     // ---- ServerConnection: driven by Helidon's connection thread
@@ -165,15 +174,54 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         return sendData(TEXT, text.getBytes(StandardCharsets.UTF_8), last);
     }
 
-    /** A whole text message, framed already ({@link Utf8Text#send}). */
+    /**
+     * A whole text message, framed already ({@link Utf8Text#send}). On the reader thread, while more input is
+     * already waiting, a small frame is held back and written with the next ones.
+     */
     void send(TextFrame frame) {
         writeLock.lock();
         try {
-            if (!closeSent.get()) {
+            if (closeSent.get()) {
+                return;
+            }
+            if (frame.length <= HOLD_BACK_MAX && Thread.currentThread() == readerThread && input.available() > 0) {
+                holdBack(frame);
+            } else {
+                flushHeldBackLocked();
                 writeNow(BufferData.create(frame.bytes, frame.offset, frame.length));
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    private void holdBack(TextFrame frame) {
+        if (heldBack == null) {
+            heldBack = new byte[HOLD_BACK_MAX * 2];
+        } else if (heldBackLength + frame.length > heldBack.length) {
+            flushHeldBackLocked();
+        }
+        System.arraycopy(frame.bytes, frame.offset, heldBack, heldBackLength, frame.length);
+        heldBackLength += frame.length;
+    }
+
+    /** Writes the frames held back, if any. */
+    private void flushHeldBack() {
+        writeLock.lock();
+        try {
+            flushHeldBackLocked();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void flushHeldBackLocked() {
+        if (heldBackLength > 0) {
+            byte[] frames = heldBack;
+            int length = heldBackLength;
+            heldBack = null; // an idle connection keeps no buffer
+            heldBackLength = 0;
+            writeNow(BufferData.create(frames, 0, length));
         }
     }
 
@@ -362,6 +410,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
             }
             int sent = sendingFragments ? CONTINUATION : opcode;
             sendingFragments = !last;
+            flushHeldBackLocked();
             write(Frames.encode(sent, last, payload));
         } finally {
             writeLock.unlock();
@@ -376,6 +425,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         writeLock.lock();
         try {
             if (!closeSent.get()) {
+                flushHeldBackLocked();
                 write(Frames.encode(opcode, true, payload));
             }
         } finally {
@@ -388,6 +438,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     private void writeFrame(int opcode, boolean fin, byte[] payload) {
         writeLock.lock();
         try {
+            flushHeldBackLocked();
             write(Frames.encode(opcode, fin, payload));
         } finally {
             writeLock.unlock();
