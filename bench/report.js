@@ -21,15 +21,17 @@ const size = (b) => (b >= 65536 ? '64 KiB' : b >= 1024 ? `${b / 1024} KiB` : `${
 
 // figure id, label, unit, which way is better, how to pick the rows, the value
 const figures = [];
-const echoKeys = [...new Set(rows.filter((r) => r.scenario === 'echo').map((r) => `${r.payload_bytes}|${r.connections}`))]
-  .map((k) => k.split('|').map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-for (const [bytes, conns] of echoKeys) {
-  const pick = (r) => r.scenario === 'echo' && r.payload_bytes === bytes && r.connections === conns;
-  figures.push({ id: `echo_${bytes}_${conns}`, label: `echo ${size(bytes)}, ${conns} conn${conns > 1 ? 's' : ''}`, unit: 'msg/s', better: 'higher', pick, value: (r) => r.msgs_per_s });
+const echoKeys = [...new Set(rows.filter((r) => r.scenario === 'echo').map((r) => `${r.payload_bytes}|${r.connections}|${r.window}`))]
+  .map((k) => k.split('|').map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+// The usual window is 4 messages in flight per connection; a deeper one is named in the label.
+const echoLabel = (bytes, conns, window) => `echo ${size(bytes)}, ${conns} conn${conns > 1 ? 's' : ''}${window > 4 ? `, ${window} in flight each` : ''}`;
+for (const [bytes, conns, window] of echoKeys) {
+  const pick = (r) => r.scenario === 'echo' && r.payload_bytes === bytes && r.connections === conns && r.window === window;
+  figures.push({ id: `echo_${bytes}_${conns}_${window}`, label: echoLabel(bytes, conns, window), unit: 'msg/s', better: 'higher', pick, value: (r) => r.msgs_per_s });
 }
-for (const [bytes, conns] of echoKeys) {
-  const pick = (r) => r.scenario === 'echo' && r.payload_bytes === bytes && r.connections === conns;
-  figures.push({ id: `echo_cpu_${bytes}_${conns}`, label: `server CPU, echo ${size(bytes)}, ${conns} conn${conns > 1 ? 's' : ''}`, unit: '% of a core', better: 'info', pick, value: (r) => r.server_cpu_pct });
+for (const [bytes, conns, window] of echoKeys) {
+  const pick = (r) => r.scenario === 'echo' && r.payload_bytes === bytes && r.connections === conns && r.window === window;
+  figures.push({ id: `echo_cpu_${bytes}_${conns}_${window}`, label: `server CPU, ${echoLabel(bytes, conns, window)}`, unit: '% of a core', better: 'info', pick, value: (r) => r.server_cpu_pct });
 }
 const latencyKeys = [...new Set(rows.filter((r) => r.scenario === 'latency').map((r) => `${r.rate_per_s}|${r.burst || 1}`))]
   .map((k) => k.split('|').map(Number)).sort((a, b) => a[0] - b[0] || a[1] - b[1]);

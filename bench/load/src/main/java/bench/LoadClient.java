@@ -109,6 +109,15 @@ public final class LoadClient {
                     }
                 }
             }
+            if (scenarios.contains("echo")) {
+                // Deeply pipelined clients: 32 B messages, --echo-pipelined-window (16) in flight per connection.
+                for (int connections : ints("echo-pipelined", "0")) {
+                    if (connections > 0) {
+                        record(out, server, run, () -> Scenarios.echoThroughput(target, connections, 32,
+                                integer("echo-pipelined-window", 16), seconds("echo-warmup", 2), seconds("echo-duration", 10)));
+                    }
+                }
+            }
             if (scenarios.contains("latency")) {
                 for (int rate : ints("latency-rate", "2000")) {
                     for (int burst : ints("latency-bursts", "1")) {
