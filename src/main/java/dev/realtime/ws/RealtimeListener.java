@@ -68,7 +68,8 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
             session.closed();
             return;
         }
-        LOG.log(Level.INFO, "WebSocket open: session {0}, user {1}", session.id(), session.user());
+        // The upgrade is in the access log (101); one INFO line per session comes when it ends, with how long it lasted.
+        LOG.log(Level.DEBUG, "WebSocket open: session {0}, user {1}", session.id(), session.user());
         // The welcome is queued first, but written only once the session is registered: a client that has its
         // welcome is reachable by every push (and listed), and nothing reaches it before its welcome.
         reply(new Outbound.Welcome(session, endpoint.hub().instanceId()));
@@ -113,7 +114,8 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
             return; // onOpen never ran
         }
         registry.remove(session);
-        LOG.log(Level.INFO, "WebSocket closed: session {0}, user {1}, code {2}", session.id(), session.user(), String.valueOf(status));
+        LOG.log(Level.INFO, "WebSocket closed: session {0}, user {1}, code {2}, after {3}", session.id(), session.user(),
+                String.valueOf(status), Duration.between(session.connectedAt(), endpoint.clock().instant()));
     }
 
     /** Every close frame the server sends on its own initiative comes through here: logged and counted once. */

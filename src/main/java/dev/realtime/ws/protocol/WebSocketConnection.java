@@ -292,6 +292,12 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     /** Reads and dispatches frames until the peer's close frame, which it returns (validated). */
     private CloseFrames.PeerClose readUntilClose() throws ProtocolViolation, ListenerFailure {
         while (true) {
+            if (input.available() == 0) {
+                // An idle connection parks here, as shallow in the stack as it can: a parked virtual thread's
+                // frames are copied to the heap, per connection, every time it parks.
+                flushHeldBack();
+                input.ensureAvailable();
+            }
             frames.next();
             lastActivity = System.nanoTime();
             switch (frames.opcode()) {
