@@ -100,11 +100,12 @@ public final class RawHttp {
         return new Response(status, httpHeaders, new String(body, StandardCharsets.UTF_8));
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** One line of an HTTP/1.1 head, without its CRLF. */
+    static String line(InputStream in) throws IOException {
         var bytes = new ByteArrayOutputStream();
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b == -1) {
-                throw new IOException("Connection closed mid-response");
+                throw new IOException("Connection closed in the middle of an HTTP response head");
             }
             if (b != '\r') {
                 bytes.write(b);

@@ -105,9 +105,9 @@ public final class RawPeer implements AutoCloseable {
             socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
             InputStream rawIn = socket.getInputStream();
-            String status = line(rawIn);
+            String status = RawHttp.line(rawIn);
             Map<String, String> responseHeaders = new LinkedHashMap<>();
-            for (String line = line(rawIn); !line.isEmpty(); line = line(rawIn)) {
+            for (String line = RawHttp.line(rawIn); !line.isEmpty(); line = RawHttp.line(rawIn)) {
                 int colon = line.indexOf(':');
                 responseHeaders.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
                                       line.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
@@ -568,19 +568,6 @@ public final class RawPeer implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        var bytes = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b == -1) {
-                throw new IOException("Connection closed in the upgrade response");
-            }
-            if (b != '\r') {
-                bytes.write(b);
-            }
-        }
-        return bytes.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static void closeQuietly(Socket socket) {
