@@ -135,6 +135,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
             LOG.log(Level.DEBUG, "WebSocket connection ended: {0}", e.toString());
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "WebSocket connection failed", e);
+            failConnection(WsCloseCodes.UNEXPECTED_CONDITION, "Internal server error");
         } finally {
             ScheduledFuture<?> timer = cutOff;
             if (timer != null) {
