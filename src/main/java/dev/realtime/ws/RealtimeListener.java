@@ -18,7 +18,6 @@ import dev.realtime.auth.Identity;
 import dev.realtime.config.WsSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
-import dev.realtime.contract.Json;
 import dev.realtime.limits.Rate;
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.ws.protocol.ServerCloseListener;
