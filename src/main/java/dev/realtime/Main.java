@@ -31,9 +31,11 @@ import dev.realtime.cluster.RedisBackplane;
 import dev.realtime.cluster.SingleInstance;
 import dev.realtime.config.ClusterSettings;
 import dev.realtime.config.CorsSettings;
+import dev.realtime.config.HistorySettings;
 import dev.realtime.config.LimitSettings;
 import dev.realtime.config.PushSettings;
 import dev.realtime.config.WsSettings;
+import dev.realtime.history.InMemoryHistory;
 import dev.realtime.http.ConsoleRedirect;
 import dev.realtime.http.ContractService;
 import dev.realtime.http.CorsRefusal;
@@ -88,6 +90,7 @@ public final class Main {
         PushSettings push = PushSettings.from(config.get("app"));
         LimitSettings limits = LimitSettings.from(config.get("app"));
         ClusterSettings cluster = ClusterSettings.from(config.get("app.cluster"));
+        HistorySettings history = HistorySettings.from(config.get("app.history"));
         warnAboutDefaults(auth, cors);
 
         TokenService tokens = new TokenService(auth, clock);
@@ -96,7 +99,7 @@ public final class Main {
         Backplane backplane = cluster.redisUrl().isPresent()
                 ? new RedisBackplane(cluster, sessions)
                 : new SingleInstance(cluster.instanceId());
-        MessageHub hub = new MessageHub(sessions, backplane, clock);
+        MessageHub hub = new MessageHub(sessions, backplane, new InMemoryHistory(history, clock), clock);
         sessions.observe(hub);
         var endpoint = new RealtimeEndpoint(requests, sessions, hub, new ConnectionLimits(sessions, limits), ws, push, limits, clock);
 

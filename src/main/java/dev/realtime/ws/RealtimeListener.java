@@ -2,6 +2,7 @@ package dev.realtime.ws;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,6 +19,7 @@ import dev.realtime.auth.Identity;
 import dev.realtime.config.WsSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.history.Position;
 import dev.realtime.limits.Rate;
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.ws.protocol.ServerCloseListener;
@@ -40,6 +42,7 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     /** Messages over the rate in a row. */
     private int strikes;
     private Identity identity;
+    private List<Position> resumeFrom = List.of();
     private ConnectedSession session;
 
     RealtimeListener(RealtimeEndpoint endpoint) {
@@ -53,6 +56,7 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
         identity = endpoint.authenticator().handshake(prologue, headers);
+        resumeFrom = ResumeRequest.of(prologue, identity);
         endpoint.connectionLimits().checkRoomFor(identity);
         return Optional.empty();
     }
@@ -69,11 +73,14 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
         }
         // The upgrade is in the access log (101); one INFO line per session comes when it ends, with how long it lasted.
         LOG.log(Level.DEBUG, "WebSocket open: session {0}, user {1}", session.id(), session.user());
-        // The welcome is queued first, but written only once the session is registered: a client that has its
-        // welcome is reachable by every push (and listed), and nothing reaches it before its welcome.
-        reply(new Outbound.Welcome(session, endpoint.hub().instanceId()));
-        registry.add(session);
-        session.start();
+        // The welcome (and what a resuming client missed) is queued first, but written only once the session is
+        // registered: a client that has its welcome is reachable by every push (and listed), and nothing reaches it
+        // before its welcome.
+        if (endpoint.hub().admit(session, resumeFrom,
+                                 (streams, recovery) -> reply(new Outbound.Welcome(session, endpoint.hub().instanceId(),
+                                                                                   streams, recovery)))) {
+            session.start();
+        }
     }
 
     /**
