@@ -36,6 +36,7 @@ import dev.realtime.config.LimitSettings;
 import dev.realtime.config.PushSettings;
 import dev.realtime.config.WsSettings;
 import dev.realtime.history.InMemoryHistory;
+import dev.realtime.history.LocalBroker;
 import dev.realtime.http.ConsoleRedirect;
 import dev.realtime.http.ContractService;
 import dev.realtime.http.CorsRefusal;
@@ -99,7 +100,7 @@ public final class Main {
         Backplane backplane = cluster.redisUrl().isPresent()
                 ? new RedisBackplane(cluster, sessions)
                 : new SingleInstance(cluster.instanceId());
-        MessageHub hub = new MessageHub(sessions, backplane, new InMemoryHistory(history, clock), clock);
+        MessageHub hub = new MessageHub(sessions, backplane, new LocalBroker(new InMemoryHistory(history, clock)), clock);
         sessions.observe(hub);
         var endpoint = new RealtimeEndpoint(requests, sessions, hub, new ConnectionLimits(sessions, limits), ws, push, limits, clock);
 

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.cluster.Backplane;
 import dev.realtime.cluster.ClusterMessage;
+import dev.realtime.history.Broker;
 import dev.realtime.history.History;
 import dev.realtime.history.Position;
 import dev.realtime.history.Publication;
@@ -32,7 +35,7 @@ import dev.realtime.ws.protocol.TextFrame;
 public final class MessageHub implements SessionRegistry.Observer {
     private final SessionRegistry sessions;
     private final Backplane backplane;
-    private final History history;
+    private final Broker broker;
     private final Clock clock;
     private final StreamLocks locks = new StreamLocks();
     /** Kept apart so a join or leave costs the number of subscribers, not of sessions. */
@@ -45,12 +48,13 @@ public final class MessageHub implements SessionRegistry.Observer {
     public record Delivery(int delivered, boolean degraded) {
     }
 
-    public MessageHub(SessionRegistry sessions, Backplane backplane, History history, Clock clock) {
+    public MessageHub(SessionRegistry sessions, Backplane backplane, Broker broker, Clock clock) {
         this.sessions = sessions;
         this.backplane = backplane;
-        this.history = history;
+        this.broker = broker;
         this.clock = clock;
-        backplane.onRemote(this::deliverRemote);
+        backplane.onRemote(this::presenceFromElsewhere);
+        broker.onPublication(this::deliver);
     }
 
     public String instanceId() {
@@ -70,10 +74,13 @@ public final class MessageHub implements SessionRegistry.Observer {
         try (var held = locks.lock(History.BROADCAST, own)) {
             List<Outbound.StreamRecovery> recovered = new ArrayList<>();
             List<Publication> missed = new ArrayList<>();
+            // Where the session stands in each stream: after its replay, else the stream's top now.
+            Map<String, Position> standing = new HashMap<>();
             for (Position position : since) {
-                switch (history.after(position)) {
+                switch (broker.after(position)) {
                 case Replay.Recovered r -> {
                     missed.addAll(r.missed());
+                    standing.put(position.stream(), r.missed().isEmpty() ? position : r.missed().getLast().position());
                     recovered.add(new Outbound.StreamRecovery(position.stream(), true, r.missed().size(), null));
                 }
                 case Replay.NotRecovered n ->
@@ -84,7 +91,10 @@ public final class MessageHub implements SessionRegistry.Observer {
             if (recovery != null) {
                 RealtimeMetrics.resumed(recovery.recovered());
             }
-            welcome.welcome(List.of(history.top(History.BROADCAST), history.top(own)), recovery);
+            List<Position> positions = List.of(standing.computeIfAbsent(History.BROADCAST, broker::top),
+                                               standing.computeIfAbsent(own, broker::top));
+            positions.forEach(session::saw);
+            welcome.welcome(positions, recovery);
             missed.sort(Comparator.comparing(Publication::at)); // each stream stays in offset order (a stable sort)
             for (Publication publication : missed) {
                 if (!session.reply(positioned(publication).frame())) {
@@ -108,37 +118,45 @@ public final class MessageHub implements SessionRegistry.Observer {
     }
 
     public Delivery broadcast(String from, JsonNode payload) {
-        Publication publication;
-        int local;
-        try (var held = locks.lock(History.BROADCAST)) {
-            publication = history.append(History.BROADCAST, from, payload);
-            local = deliver(sessions.all(), new Outbound.Broadcast(publication));
-        }
-        OptionalInt remote = backplane.publish(ClusterMessage.positioned(backplane.instanceId(), "broadcast", null, publication))
-                ? backplane.remoteSessionCount()
-                : OptionalInt.empty();
+        int local = sessions.size();
+        OptionalInt remote = publish(History.BROADCAST, from, payload) ? backplane.remoteSessionCount() : OptionalInt.empty();
         return new Delivery(local + remote.orElse(0), remote.isEmpty());
     }
 
-    /** A {@code delivered} of 0 without {@code degraded} means {@code to} is connected nowhere. */
+    /**
+     * A {@code delivered} of 0 without {@code degraded} means {@code to} is connected nowhere (the message is
+     * kept in the user's stream all the same, for a session that resumes).
+     */
     public Delivery direct(String from, String to, JsonNode payload) {
-        String stream = History.userStream(to);
-        Publication publication;
-        int local;
-        try (var held = locks.lock(stream)) {
-            publication = history.append(stream, from, payload);
-            local = deliver(sessions.sessionsOf(to), new Outbound.Direct(publication));
+        int local = sessions.heldCount(to);
+        if (!publish(History.userStream(to), from, payload)) {
+            return new Delivery(local, true);
         }
         OptionalInt remote = backplane.remoteSessionCount(to);
         if (remote.isPresent() && remote.getAsInt() == 0) {
-            // That count may lag a session that just opened elsewhere; not sending must not rest on it.
+            // That count may lag a session that just opened elsewhere; user_not_connected must not rest on it.
             remote = backplane.remoteSessionCountNow(to);
         }
-        if (remote.isPresent() && remote.getAsInt() > 0
-                && !backplane.publish(ClusterMessage.positioned(backplane.instanceId(), "direct", to, publication))) {
-            remote = OptionalInt.empty();
-        }
         return new Delivery(local + remote.orElse(0), remote.isEmpty());
+    }
+
+    /** @return false if only this instance got it (degraded) */
+    private boolean publish(String stream, String from, JsonNode payload) {
+        try (var held = locks.lock(stream)) {
+            return broker.publish(stream, from, payload).shared();
+        }
+    }
+
+    /** A publication of any instance (this one's included), in its stream's order: to the sessions here that follow it. */
+    private void deliver(Publication publication) {
+        String stream = publication.position().stream();
+        try (var held = locks.lock(stream)) {
+            List<ConnectedSession> targets = History.BROADCAST.equals(stream)
+                    ? sessions.all()
+                    : sessions.sessionsOf(stream.substring(History.userStream("").length()));
+            // A session that resumed may have had it in its replay already.
+            deliver(targets.stream().filter(session -> session.saw(publication.position())).toList(), positioned(publication));
+        }
     }
 
     /** The periodic server event (the tutorial's one-second broadcast), when configured; this instance's sessions. */
@@ -184,15 +202,9 @@ public final class MessageHub implements SessionRegistry.Observer {
         }
     }
 
-    /** A message another instance published: delivered to this instance's sessions. */
-    private void deliverRemote(ClusterMessage message) {
-        switch (message.kind()) {
-        case "broadcast" -> deliver(sessions.all(), new Outbound.Broadcast(message.publication()));
-        case "direct" -> deliver(sessions.sessionsOf(message.to()), new Outbound.Direct(message.publication()));
-        case "presence" -> presenceHere(new Outbound.Presence(message.event(), message.from(), message.sessionId(), message.at()),
-                                        null);
-        default -> throw new IllegalArgumentException("Unknown backplane message kind " + message.kind());
-        }
+    /** A presence event of another instance: to this instance's subscribers. */
+    private void presenceFromElsewhere(ClusterMessage message) {
+        presenceHere(new Outbound.Presence(message.event(), message.from(), message.sessionId(), message.at()), null);
     }
 
     private static Outbound positioned(Publication publication) {
