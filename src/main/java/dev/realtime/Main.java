@@ -28,6 +28,7 @@ import dev.realtime.config.AppConfig;
 import dev.realtime.config.AuthSettings;
 import dev.realtime.cluster.Backplane;
 import dev.realtime.cluster.RedisBackplane;
+import dev.realtime.cluster.RedisBroker;
 import dev.realtime.cluster.SingleInstance;
 import dev.realtime.config.ClusterSettings;
 import dev.realtime.config.CorsSettings;
@@ -35,6 +36,7 @@ import dev.realtime.config.HistorySettings;
 import dev.realtime.config.LimitSettings;
 import dev.realtime.config.PushSettings;
 import dev.realtime.config.WsSettings;
+import dev.realtime.history.Broker;
 import dev.realtime.history.InMemoryHistory;
 import dev.realtime.history.LocalBroker;
 import dev.realtime.http.ConsoleRedirect;
@@ -97,10 +99,17 @@ public final class Main {
         TokenService tokens = new TokenService(auth, clock);
         RequestAuthenticator requests = new RequestAuthenticator(tokens);
         SessionRegistry sessions = new SessionRegistry();
-        Backplane backplane = cluster.redisUrl().isPresent()
-                ? new RedisBackplane(cluster, sessions)
-                : new SingleInstance(cluster.instanceId());
-        MessageHub hub = new MessageHub(sessions, backplane, new LocalBroker(new InMemoryHistory(history, clock)), clock);
+        Backplane backplane;
+        Broker broker;
+        if (cluster.redisUrl().isPresent()) {
+            RedisBackplane redis = new RedisBackplane(cluster, sessions);
+            backplane = redis;
+            broker = new RedisBroker(redis, history, clock);
+        } else {
+            backplane = new SingleInstance(cluster.instanceId());
+            broker = new LocalBroker(new InMemoryHistory(history, clock));
+        }
+        MessageHub hub = new MessageHub(sessions, backplane, broker, clock);
         sessions.observe(hub);
         var endpoint = new RealtimeEndpoint(requests, sessions, hub, new ConnectionLimits(sessions, limits), ws, push, limits, clock);
 

@@ -9,12 +9,13 @@ import dev.realtime.history.Position;
 import dev.realtime.history.Publication;
 
 /**
- * What crosses instances on the backplane: a broadcast, a direct message or a presence event
- * that one instance's sessions produced, for the others to deliver to theirs.
+ * What crosses instances on the backplane: a presence event that one instance's sessions produced, for
+ * the others to deliver to theirs (the instance that published it does not deliver it again), or a broadcast
+ * or direct message with its {@code position}, which every instance delivers, the publisher's included.
  *
- * @param origin the instance that published it (which does not deliver it again)
- * @param kind   {@code broadcast}, {@code direct} or {@code presence}
- * @param position where a broadcast or direct message stands in its stream
+ * @param origin   the instance that published it
+ * @param kind     {@code broadcast}, {@code direct} or {@code presence}
+ * @param position where a broadcast or direct message stands in its stream (the {@link RedisBroker} adds it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterMessage(String origin,
@@ -26,12 +27,7 @@ public record ClusterMessage(String origin,
                              String sessionId,
                              String at,
                              Position position) {
-    /** A broadcast ({@code to} null) or a direct message to {@code to}, as its stream keeps it. */
-    public static ClusterMessage positioned(String origin, String kind, String to, Publication publication) {
-        return new ClusterMessage(origin, kind, publication.from(), to, publication.payload(), null, null,
-                                  publication.at().toString(), publication.position());
-    }
-
+    /** A broadcast or direct message as the {@link RedisBroker} published it. */
     public Publication publication() {
         return new Publication(position, Instant.parse(at), from, payload);
     }

@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
@@ -53,7 +54,7 @@ import dev.realtime.ws.SessionRegistry;
  */
 public final class RedisBackplane implements Backplane {
     private static final System.Logger LOG = System.getLogger(RedisBackplane.class.getName());
-    private static final String CHANNEL = "realtime:bus";
+    static final String CHANNEL = "realtime:bus";
     private static final String INSTANCES = "realtime:instances";
     /** A command that takes longer than this counts as Redis being unreachable. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
@@ -64,6 +65,14 @@ public final class RedisBackplane implements Backplane {
     private final ClusterView view;
     private final AtomicBoolean rebuilding = new AtomicBoolean();
     private volatile Consumer<ClusterMessage> remoteHandler = message -> { };
+    private volatile Consumer<ClusterMessage> publicationHandler = message -> { };
+    /**
+     * Positioned messages, handed from Lettuce's event loop to one virtual thread that delivers them in the
+     * order they came: delivering takes a stream's lock, which a thread may hold while it waits for Redis, and
+     * Redis's answers arrive on that event loop.
+     */
+    private final BlockingQueue<ClusterMessage> publications = new LinkedBlockingQueue<>();
+    private final Thread deliverer;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
     private volatile boolean reportedDown;
@@ -85,6 +94,23 @@ public final class RedisBackplane implements Backplane {
                                   .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                                   .build());
         connect();
+        this.deliverer = Thread.ofVirtual().name("backplane-publications").start(this::deliverPublications);
+    }
+
+    private void deliverPublications() {
+        while (true) {
+            ClusterMessage message;
+            try {
+                message = publications.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                publicationHandler.accept(message);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Backplane: delivering a message failed", e);
+            }
+        }
     }
 
     /**
@@ -121,6 +147,11 @@ public final class RedisBackplane implements Backplane {
     @Override
     public void onRemote(Consumer<ClusterMessage> handler) {
         this.remoteHandler = handler;
+    }
+
+    /** Where the messages of the {@link RedisBroker} go, whichever instance published them (this one's included). */
+    void onPublication(Consumer<ClusterMessage> handler) {
+        this.publicationHandler = handler;
     }
 
     @Override
@@ -206,6 +237,7 @@ public final class RedisBackplane implements Backplane {
             redis.del(aliveKey(instanceId()), sessionsKey(instanceId()), usersKey(instanceId()));
             return redis.srem(INSTANCES, instanceId());
         });
+        deliverer.interrupt();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
@@ -234,14 +266,16 @@ public final class RedisBackplane implements Backplane {
 
     private void receive(String text) {
         try {
-            ClusterMessage message = Json.MAPPER.readValue(text, ClusterMessage.class);
-            if (!instanceId().equals(message.origin())) {
+            ClusterMessage message = Json.read(text, ClusterMessage.class);
+            if (message.position() != null) {
+                publications.add(message);
+            } else if (!instanceId().equals(message.origin())) {
                 if ("presence".equals(message.kind())) {
                     adjustView(message);
                 }
                 remoteHandler.accept(message);
             }
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Backplane: dropped an unreadable message: " + e.getMessage());
         }
     }
@@ -312,12 +346,12 @@ public final class RedisBackplane implements Backplane {
     }
 
     /** A unit of work against Redis; returns something non-null (its result, or TRUE). */
-    private interface RedisCall<T> {
+    interface RedisCall<T> {
         T call(RedisCommands<String, String> redis);
     }
 
     /** Runs a call; a failure is logged (once per outage), counted, and answered empty. */
-    private <T> Optional<T> run(String what, RedisCall<T> call) {
+    <T> Optional<T> run(String what, RedisCall<T> call) {
         var connection = commands;
         if (connection == null) {
             return failed(what, () -> "not connected");

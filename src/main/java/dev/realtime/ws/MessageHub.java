@@ -1,6 +1,7 @@
 package dev.realtime.ws;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -12,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.realtime.cluster.Backplane;
 import dev.realtime.cluster.ClusterMessage;
@@ -38,6 +40,13 @@ public final class MessageHub implements SessionRegistry.Observer {
     private final Broker broker;
     private final Clock clock;
     private final StreamLocks locks = new StreamLocks();
+    /** How long a publisher waits for its message to come back from the broker to this instance's sessions. */
+    private static final Duration LOCAL_DELIVERY_WAIT = Duration.ofSeconds(1);
+    /**
+     * The last position of each recently used stream delivered here; bounded, since anyone may send a direct
+     * message to any name (a stream forgotten here only makes its publisher wait out its wait).
+     */
+    private final Map<String, Position> deliveredUpTo = Caffeine.newBuilder().maximumSize(10_000).<String, Position>build().asMap();
     /** Kept apart so a join or leave costs the number of subscribers, not of sessions. */
     private final Set<ConnectedSession> presenceSubscribers = ConcurrentHashMap.newKeySet();
 
@@ -140,11 +149,43 @@ public final class MessageHub implements SessionRegistry.Observer {
         return new Delivery(local + remote.orElse(0), remote.isEmpty());
     }
 
-    /** @return false if only this instance got it (degraded) */
+    /**
+     * Publishes, and returns once this instance's sessions have it (at most {@link #LOCAL_DELIVERY_WAIT} later):
+     * a sender's own copy comes before its ack, with a broker that hands publications back later as with one that
+     * delivers at once.
+     *
+     * @return false if only this instance got it (degraded)
+     */
     private boolean publish(String stream, String from, JsonNode payload) {
+        Broker.Published published;
         try (var held = locks.lock(stream)) {
-            return broker.publish(stream, from, payload).shared();
+            published = broker.publish(stream, from, payload);
         }
+        awaitDelivered(published.publication().position());
+        return published.shared();
+    }
+
+    private void awaitDelivered(Position position) {
+        long deadline = System.nanoTime() + LOCAL_DELIVERY_WAIT.toNanos();
+        synchronized (deliveredUpTo) {
+            while (!isDelivered(position)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    deliveredUpTo.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean isDelivered(Position position) {
+        Position last = deliveredUpTo.get(position.stream());
+        return last != null && last.epoch().equals(position.epoch()) && last.offset() >= position.offset();
     }
 
     /** A publication of any instance (this one's included), in its stream's order: to the sessions here that follow it. */
@@ -156,6 +197,10 @@ public final class MessageHub implements SessionRegistry.Observer {
                     : sessions.sessionsOf(stream.substring(History.userStream("").length()));
             // A session that resumed may have had it in its replay already.
             deliver(targets.stream().filter(session -> session.saw(publication.position())).toList(), positioned(publication));
+        }
+        deliveredUpTo.put(stream, publication.position());
+        synchronized (deliveredUpTo) {
+            deliveredUpTo.notifyAll();
         }
     }
 
