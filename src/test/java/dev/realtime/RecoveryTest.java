@@ -1,8 +1,6 @@
 package dev.realtime;
 
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,10 +15,13 @@ import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
+import dev.realtime.support.Positions;
 import dev.realtime.support.RawHttp;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.WsClient;
 
+import static dev.realtime.support.Positions.resume;
+import static dev.realtime.support.Positions.since;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,7 @@ class RecoveryTest {
         try (TestServer server = TestServer.start();
              Peer alice = Peer.connect(server, "alice");
              Peer bob = Peer.connect(server, "bob")) {
-            JsonNode start = position(alice.welcome(), "broadcast");
+            JsonNode start = Positions.of(alice.welcome(), "broadcast");
             assertEquals(0, start.get("offset").asLong(), "a new stream is empty: " + alice.welcome());
             for (int i = 1; i <= 3; i++) {
                 publish(server, null, json(i));
@@ -61,8 +62,8 @@ class RecoveryTest {
              Peer bob = Peer.connect(server, "bob")) {
             publish(server, null, json(1));
             try (Peer alice = Peer.connect(server, "alice")) {
-                assertEquals(1, position(alice.welcome(), "broadcast").get("offset").asLong(), "welcome " + alice.welcome());
-                assertEquals(0, position(alice.welcome(), "user:alice").get("offset").asLong());
+                assertEquals(1, Positions.of(alice.welcome(), "broadcast").get("offset").asLong(), "welcome " + alice.welcome());
+                assertEquals(0, Positions.of(alice.welcome(), "user:alice").get("offset").asLong());
                 assertFalse(alice.welcome().has("recovery"), "welcome " + alice.welcome());
                 alice.assertNothingReceived();
             }
@@ -88,8 +89,8 @@ class RecoveryTest {
             publish(server, "alice", "\"missed-3\"");
             publish(server, null, json("missed-4"));
 
-            try (WsClient resumed = WsClient.connect(server.ws(resume(server, "alice", since(seen),
-                                                                       since(position(welcome, "user:alice")))))) {
+            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(seen),
+                                                                      since(Positions.of(welcome, "user:alice")))))) {
                 JsonNode recovered = resumed.next("welcome");
                 JsonNode recovery = recovered.get("recovery");
                 assertTrue(recovery.get("recovered").asBoolean(), "welcome " + recovered);
@@ -99,8 +100,8 @@ class RecoveryTest {
                     replayed.add(resumed.next().get("payload").asText());
                 }
                 assertEquals(List.of("missed-1", "missed-2", "missed-3", "missed-4"), replayed, "in the order they were sent");
-                assertEquals(3, position(recovered, "broadcast").get("offset").asLong(), "positions as of the welcome");
-                assertEquals(2, position(recovered, "user:alice").get("offset").asLong());
+                assertEquals(3, Positions.of(recovered, "broadcast").get("offset").asLong(), "positions as of the welcome");
+                assertEquals(2, Positions.of(recovered, "user:alice").get("offset").asLong());
 
                 publish(server, null, json("live"));
                 JsonNode live = resumed.next();
@@ -131,7 +132,7 @@ class RecoveryTest {
             }
             alice.abort();
             for (int round = 0; round < 3; round++) {
-                try (WsClient resumed = WsClient.connect(server.ws(resume(server, "alice", since(last))))) {
+                try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(last))))) {
                     JsonNode welcome = resumed.next("welcome");
                     assertTrue(welcome.at("/recovery/recovered").asBoolean(), "welcome " + welcome);
                     for (int i = 0; i < 50; i++) {
@@ -155,16 +156,16 @@ class RecoveryTest {
         try (TestServer server = TestServer.start(Map.of("HISTORY_SIZE", "3"));
              Peer bob = Peer.connect(server, "bob")) {
             Peer alice = Peer.connect(server, "alice");
-            JsonNode start = position(alice.welcome(), "broadcast");
+            JsonNode start = Positions.of(alice.welcome(), "broadcast");
             alice.close();
             for (int i = 0; i < 5; i++) {
                 publish(server, null, json(i));
             }
-            try (WsClient resumed = WsClient.connect(server.ws(resume(server, "alice", since(start))))) {
+            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(start))))) {
                 JsonNode welcome = resumed.next("welcome");
                 assertRecovery(welcome, false, 0);
                 assertEquals("too_old", welcome.at("/recovery/streams/0/reason").asText(), "welcome " + welcome);
-                assertEquals(5, position(welcome, "broadcast").get("offset").asLong(), "where to go on from: " + welcome);
+                assertEquals(5, Positions.of(welcome, "broadcast").get("offset").asLong(), "where to go on from: " + welcome);
                 publish(server, null, json("live"));
                 assertEquals("live", resumed.next("broadcast").get("payload").asText(), "live messages go on");
             }
@@ -176,12 +177,12 @@ class RecoveryTest {
         try (TestServer server = TestServer.start(Map.of("HISTORY_SIZE", "3"));
              Peer bob = Peer.connect(server, "bob")) {
             Peer alice = Peer.connect(server, "alice");
-            JsonNode start = position(alice.welcome(), "broadcast");
+            JsonNode start = Positions.of(alice.welcome(), "broadcast");
             alice.close();
             for (int i = 0; i < 3; i++) {
                 publish(server, null, json(i));
             }
-            try (WsClient resumed = WsClient.connect(server.ws(resume(server, "alice", since(start))))) {
+            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(start))))) {
                 assertRecovery(resumed.next("welcome"), true, 3);
             }
         }
@@ -192,11 +193,11 @@ class RecoveryTest {
         try (TestServer server = TestServer.start(Map.of("HISTORY_TTL_SECONDS", "1"));
              Peer bob = Peer.connect(server, "bob")) {
             Peer alice = Peer.connect(server, "alice");
-            JsonNode start = position(alice.welcome(), "broadcast");
+            JsonNode start = Positions.of(alice.welcome(), "broadcast");
             alice.close();
             publish(server, null, json(1));
             Thread.sleep(1500);
-            try (WsClient resumed = WsClient.connect(server.ws(resume(server, "alice", since(start))))) {
+            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(start))))) {
                 JsonNode welcome = resumed.next("welcome");
                 assertRecovery(welcome, false, 0);
                 assertEquals("too_old", welcome.at("/recovery/streams/0/reason").asText(), "welcome " + welcome);
@@ -209,14 +210,14 @@ class RecoveryTest {
         JsonNode before;
         try (TestServer server = TestServer.start();
              Peer alice = Peer.connect(server, "alice")) {
-            before = position(alice.welcome(), "broadcast");
+            before = Positions.of(alice.welcome(), "broadcast");
         }
         try (TestServer restarted = TestServer.start();
-             WsClient resumed = WsClient.connect(restarted.ws(resume(restarted, "alice", since(before))))) {
+             WsClient resumed = WsClient.connect(restarted.ws(resume(Peer.token(restarted, "alice"), since(before))))) {
             JsonNode welcome = resumed.next("welcome");
             assertRecovery(welcome, false, 0);
             assertEquals("epoch_changed", welcome.at("/recovery/streams/0/reason").asText(), "welcome " + welcome);
-            assertFalse(before.get("epoch").asText().equals(position(welcome, "broadcast").get("epoch").asText()),
+            assertFalse(before.get("epoch").asText().equals(Positions.of(welcome, "broadcast").get("epoch").asText()),
                         "a new epoch: " + welcome);
         }
     }
@@ -225,8 +226,8 @@ class RecoveryTest {
     void anOffsetThisEpochNeverHadIsEpochChanged() {
         try (TestServer server = TestServer.start();
              Peer alice = Peer.connect(server, "alice")) {
-            String epoch = position(alice.welcome(), "broadcast").get("epoch").asText();
-            try (WsClient resumed = WsClient.connect(server.ws(resume(server, "alice", "broadcast:" + epoch + ":7")))) {
+            String epoch = Positions.of(alice.welcome(), "broadcast").get("epoch").asText();
+            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), "broadcast:" + epoch + ":7")))) {
                 JsonNode welcome = resumed.next("welcome");
                 assertEquals("epoch_changed", welcome.at("/recovery/streams/0/reason").asText(), "welcome " + welcome);
             }
@@ -238,12 +239,12 @@ class RecoveryTest {
         try (TestServer server = TestServer.start();
              Peer alice = Peer.connect(server, "alice")) {
             Peer bob = Peer.connect(server, "bob");
-            JsonNode own = position(bob.welcome(), "user:bob");
+            JsonNode own = Positions.of(bob.welcome(), "user:bob");
             bob.close();
             Await.until(() -> server.sessions().sessionsOf("bob").isEmpty(), () -> "bob still registered");
             alice.send(direct("while-away", "bob", "kept"));
             assertEquals("user_not_connected", alice.next("error").get("code").asText());
-            try (WsClient resumed = WsClient.connect(server.ws(resume(server, "bob", since(own))))) {
+            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "bob"), since(own))))) {
                 assertRecovery(resumed.next("welcome"), true, 1);
                 JsonNode direct = resumed.next("direct");
                 assertEquals("kept", direct.get("payload").asText());
@@ -256,8 +257,8 @@ class RecoveryTest {
     void aPositionInAnotherUsersStreamIsRefused403Forbidden() {
         try (TestServer server = TestServer.start();
              Peer bob = Peer.connect(server, "bob")) {
-            String epoch = position(bob.welcome(), "user:bob").get("epoch").asText();
-            var response = RawHttp.upgrade(server.port(), resume(server, "alice", "user:bob:" + epoch + ":0"), Map.of());
+            String epoch = Positions.of(bob.welcome(), "user:bob").get("epoch").asText();
+            var response = RawHttp.upgrade(server.port(), resume(Peer.token(server, "alice"), "user:bob:" + epoch + ":0"), Map.of());
             assertEquals(403, response.status(), response.body());
             assertEquals("forbidden", Contract.assertHttp("GET", "/", 403, response.headers(), response.body())
                     .get("code").asText());
@@ -269,7 +270,7 @@ class RecoveryTest {
         try (TestServer server = TestServer.start()) {
             for (String[] since : new String[][] {{"broadcast"}, {"broadcast:e:x"}, {"broadcast:bad epoch:1"}, {"presence:e:1"},
                                                   {"broadcast:e:-1"}, {"broadcast:e:1", "broadcast:e:2"}}) {
-                var response = RawHttp.upgrade(server.port(), resume(server, "alice", since), Map.of());
+                var response = RawHttp.upgrade(server.port(), resume(Peer.token(server, "alice"), since), Map.of());
                 assertEquals(400, response.status(), String.join("&", since) + ": " + response.body());
                 assertEquals("validation_failed", Contract.assertHttp("GET", "/", 400, response.headers(), response.body())
                         .get("code").asText());
@@ -282,12 +283,12 @@ class RecoveryTest {
         try (TestServer server = TestServer.start(Map.of("WS_OUTBOUND_QUEUE_SIZE", "4"));
              Peer bob = Peer.connect(server, "bob")) {
             Peer alice = Peer.connect(server, "alice");
-            JsonNode start = position(alice.welcome(), "broadcast");
+            JsonNode start = Positions.of(alice.welcome(), "broadcast");
             alice.close();
             for (int i = 0; i < 10; i++) {
                 publish(server, null, json(i));
             }
-            WsClient resumed = WsClient.connect(server.ws(resume(server, "alice", since(start))));
+            WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(start))));
             assertEquals(1008, resumed.awaitClose());
             Await.until(() -> server.sessions().sessionsOf("alice").isEmpty(), () -> "not registered");
         }
@@ -318,28 +319,6 @@ class RecoveryTest {
     private static void assertRecovery(JsonNode welcome, boolean recovered, int replayed) {
         assertEquals(recovered, welcome.at("/recovery/recovered").asBoolean(), "welcome " + welcome);
         assertEquals(replayed, welcome.at("/recovery/replayed").asInt(), "welcome " + welcome);
-    }
-
-    private static JsonNode position(JsonNode welcome, String stream) {
-        for (JsonNode position : welcome.get("streams")) {
-            if (position.get("stream").asText().equals(stream)) {
-                return position;
-            }
-        }
-        throw new AssertionError("no position of " + stream + " in " + welcome);
-    }
-
-    /** The {@code since} value for a stream position or a message's position. */
-    private static String since(JsonNode position) {
-        return position.get("stream").asText() + ":" + position.get("epoch").asText() + ":" + position.get("offset").asLong();
-    }
-
-    private static String resume(TestServer server, String user, String... positions) {
-        StringBuilder path = new StringBuilder("/?token=").append(Peer.token(server, user));
-        for (String position : positions) {
-            path.append("&since=").append(URLEncoder.encode(position, StandardCharsets.UTF_8));
-        }
-        return path.toString();
     }
 
     /** {@code POST /messages}: a broadcast when {@code to} is null. */
