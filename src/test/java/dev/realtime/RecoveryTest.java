@@ -153,15 +153,9 @@ class RecoveryTest {
 
     @Test
     void aPositionOlderThanTheHistoryIsNotRecoveredTooOld() {
-        try (TestServer server = TestServer.start(Map.of("HISTORY_SIZE", "3"));
-             Peer bob = Peer.connect(server, "bob")) {
-            Peer alice = Peer.connect(server, "alice");
-            JsonNode start = Positions.of(alice.welcome(), "broadcast");
-            alice.close();
-            for (int i = 0; i < 5; i++) {
-                publish(server, null, json(i));
-            }
-            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(start))))) {
+        try (TestServer server = TestServer.start(Map.of("HISTORY_SIZE", "3"))) {
+            JsonNode start = awayWhile(server, 5);
+            try (WsClient resumed = resumeAlice(server, start)) {
                 JsonNode welcome = resumed.next("welcome");
                 assertRecovery(welcome, false, 0);
                 assertEquals("too_old", welcome.at("/recovery/streams/0/reason").asText(), "welcome " + welcome);
@@ -174,15 +168,9 @@ class RecoveryTest {
 
     @Test
     void aPositionThatIsExactlyAsOldAsTheHistoryIsRecovered() {
-        try (TestServer server = TestServer.start(Map.of("HISTORY_SIZE", "3"));
-             Peer bob = Peer.connect(server, "bob")) {
-            Peer alice = Peer.connect(server, "alice");
-            JsonNode start = Positions.of(alice.welcome(), "broadcast");
-            alice.close();
-            for (int i = 0; i < 3; i++) {
-                publish(server, null, json(i));
-            }
-            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(start))))) {
+        try (TestServer server = TestServer.start(Map.of("HISTORY_SIZE", "3"))) {
+            JsonNode start = awayWhile(server, 3);
+            try (WsClient resumed = resumeAlice(server, start)) {
                 assertRecovery(resumed.next("welcome"), true, 3);
             }
         }
@@ -190,14 +178,10 @@ class RecoveryTest {
 
     @Test
     void messagesOlderThanTheTimeToLiveAreNotRecovered() throws InterruptedException {
-        try (TestServer server = TestServer.start(Map.of("HISTORY_TTL_SECONDS", "1"));
-             Peer bob = Peer.connect(server, "bob")) {
-            Peer alice = Peer.connect(server, "alice");
-            JsonNode start = Positions.of(alice.welcome(), "broadcast");
-            alice.close();
-            publish(server, null, json(1));
+        try (TestServer server = TestServer.start(Map.of("HISTORY_TTL_SECONDS", "1"))) {
+            JsonNode start = awayWhile(server, 1);
             Thread.sleep(1500);
-            try (WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(start))))) {
+            try (WsClient resumed = resumeAlice(server, start)) {
                 JsonNode welcome = resumed.next("welcome");
                 assertRecovery(welcome, false, 0);
                 assertEquals("too_old", welcome.at("/recovery/streams/0/reason").asText(), "welcome " + welcome);
@@ -280,16 +264,9 @@ class RecoveryTest {
 
     @Test
     void aReplayThatDoesNotFitTheOutboundQueueIsASlowConsumerClosedWith1008() {
-        try (TestServer server = TestServer.start(Map.of("WS_OUTBOUND_QUEUE_SIZE", "4"));
-             Peer bob = Peer.connect(server, "bob")) {
-            Peer alice = Peer.connect(server, "alice");
-            JsonNode start = Positions.of(alice.welcome(), "broadcast");
-            alice.close();
-            for (int i = 0; i < 10; i++) {
-                publish(server, null, json(i));
-            }
-            WsClient resumed = WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(start))));
-            assertEquals(1008, resumed.awaitClose());
+        try (TestServer server = TestServer.start(Map.of("WS_OUTBOUND_QUEUE_SIZE", "4"))) {
+            JsonNode start = awayWhile(server, 10);
+            assertEquals(1008, resumeAlice(server, start).awaitClose());
             Await.until(() -> server.sessions().sessionsOf("alice").isEmpty(), () -> "not registered");
         }
     }
@@ -314,6 +291,22 @@ class RecoveryTest {
             JsonNode tick = alice.next("tick");
             assertFalse(tick.has("offset") || tick.has("stream"), "tick " + tick);
         }
+    }
+
+    /** Alice connects and leaves, then {@code missed} broadcasts are published: her broadcast position before them. */
+    private static JsonNode awayWhile(TestServer server, int missed) {
+        JsonNode start;
+        try (Peer alice = Peer.connect(server, "alice")) {
+            start = Positions.of(alice.welcome(), "broadcast");
+        }
+        for (int i = 0; i < missed; i++) {
+            publish(server, null, json(i));
+        }
+        return start;
+    }
+
+    private static WsClient resumeAlice(TestServer server, JsonNode position) {
+        return WsClient.connect(server.ws(resume(Peer.token(server, "alice"), since(position))));
     }
 
     private static void assertRecovery(JsonNode welcome, boolean recovered, int replayed) {

@@ -48,13 +48,21 @@ import dev.realtime.history.Replay;
 public final class RedisBroker implements Broker {
     private static final Duration META_TTL = Duration.ofDays(1);
     private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
-    private static final String PUBLISH = """
-            local epoch = redis.call('HGET', KEYS[2], 'epoch')
-            if not epoch then
-              epoch = ARGV[4]
-              redis.call('HSET', KEYS[2], 'epoch', epoch, 'top', 0)
-              redis.call('DEL', KEYS[1])
+    /** Lua: the stream's epoch; a stream that has none (new, or its meta lost) starts over in epoch {@code new}. */
+    private static final String EPOCH_OF = """
+            local function epoch_of(new, meta_ttl)
+              local epoch = redis.call('HGET', KEYS[2], 'epoch')
+              if not epoch then
+                epoch = new
+                redis.call('HSET', KEYS[2], 'epoch', epoch, 'top', 0)
+                redis.call('DEL', KEYS[1])
+                redis.call('EXPIRE', KEYS[2], meta_ttl)
+              end
+              return epoch
             end
+            """;
+    private static final String PUBLISH = EPOCH_OF + """
+            local epoch = epoch_of(ARGV[4], ARGV[3])
             local offset = redis.call('HINCRBY', KEYS[2], 'top', 1)
             redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], offset .. '-0', 'b', ARGV[6], 't', ARGV[7])
             redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -71,14 +79,8 @@ public final class RedisBroker implements Broker {
             return {ARGV[1]}
             """;
     /** The epoch, the top offset and the entries from offset ARGV[1] on (none if ARGV[1] is empty). */
-    private static final String RANGE = """
-            local epoch = redis.call('HGET', KEYS[2], 'epoch')
-            if not epoch then
-              epoch = ARGV[2]
-              redis.call('HSET', KEYS[2], 'epoch', epoch, 'top', 0)
-              redis.call('DEL', KEYS[1])
-              redis.call('EXPIRE', KEYS[2], ARGV[3])
-            end
+    private static final String RANGE = EPOCH_OF + """
+            local epoch = epoch_of(ARGV[2], ARGV[3])
             local top = tonumber(redis.call('HGET', KEYS[2], 'top'))
             local entries = {}
             if ARGV[1] ~= '' and tonumber(ARGV[1]) <= top then

@@ -248,11 +248,7 @@ class ImageClusterIT {
     @Test
     void redisRestartedBetweenADropAndAResumeLeavesNoSilentGap() {
         String token = Http.login(a, "alice", "alice-password");
-        WsClient onA = WsClient.connect(a.ws("/?token=" + token));
-        onA.next("welcome");
-        assertEquals(202, publish(a, "{\"payload\":\"seen\"}").statusCode());
-        JsonNode seen = onA.next("broadcast");
-        onA.abort();
+        JsonNode seen = seenThenDropped(token);
 
         redis.getDockerClient().stopContainerCmd(redis.getContainerId()).exec();
         var down = publish(a, "{\"payload\":\"while down\"}");
@@ -274,11 +270,7 @@ class ImageClusterIT {
     @Test
     void withRedisDownAResumeSaysHistoryUnavailableAndLiveDeliveryGoesOn() {
         String token = Http.login(a, "alice", "alice-password");
-        WsClient first = WsClient.connect(a.ws("/?token=" + token));
-        first.next("welcome");
-        assertEquals(202, publish(a, "{\"payload\":\"seen\"}").statusCode());
-        JsonNode seen = first.next("broadcast");
-        first.abort();
+        JsonNode seen = seenThenDropped(token);
 
         redis.getDockerClient().stopContainerCmd(redis.getContainerId()).exec();
         try (WsClient resumed = WsClient.connect(a.ws(resume(token, since(seen))))) {
@@ -290,6 +282,16 @@ class ImageClusterIT {
         } finally {
             redis.getDockerClient().startContainerCmd(redis.getContainerId()).exec();
         }
+    }
+
+    /** A session of alice on a that gets one broadcast and then drops: that broadcast. */
+    private JsonNode seenThenDropped(String token) {
+        WsClient onA = WsClient.connect(a.ws("/?token=" + token));
+        onA.next("welcome");
+        assertEquals(202, publish(a, "{\"payload\":\"seen\"}").statusCode());
+        JsonNode seen = onA.next("broadcast");
+        onA.abort();
+        return seen;
     }
 
     private ImageUnderTest instance(String id) {
