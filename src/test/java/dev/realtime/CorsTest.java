@@ -117,7 +117,7 @@ class CorsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"/console, /console",
+    @CsvSource({"/console, /console", "/docs, /docs", "/docs/, /docs/", "/docs/http.html, /docs/{file}",
                 "/observe/metrics, /observe/metrics", "/observe/health, /observe/health",
                 "/observe/health/live, /observe/health/live", "/observe/health/ready, /observe/health/ready"})
     void aGetOfAPageOrProbeFromAForeignOriginIs403OriginNotAllowed(String path, String template) {
