@@ -2,6 +2,7 @@ package dev.realtime.gate;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +20,16 @@ class ApiSpecsCompatibilityTest {
 
     @Test
     void openApiIsCompatibleWithTheBaselineOrRaisesItsMajorVersion() {
-        Path baseline = baseline("openapi.yaml");
-        Verdict verdict = OpenApiCompatibility.compare(baseline, Path.of("api-specs/openapi.yaml"));
-        System.out.println("Contract gate (baseline " + describe() + "): " + verdict.report());
-        assertTrue(verdict.passes(), verdict.report());
+        assertCompatible("openapi.yaml", OpenApiCompatibility::compare);
     }
 
     @Test
     void asyncApiIsCompatibleWithTheBaselineOrRaisesItsMajorVersion() {
-        Path baseline = baseline("asyncapi.yaml");
-        Verdict verdict = AsyncApiCompatibility.compare(baseline, Path.of("api-specs/asyncapi.yaml"));
+        assertCompatible("asyncapi.yaml", AsyncApiCompatibility::compare);
+    }
+
+    private static void assertCompatible(String document, BiFunction<Path, Path, Verdict> comparison) {
+        Verdict verdict = comparison.apply(baseline(document), Path.of("api-specs", document));
         System.out.println("Contract gate (baseline " + describe() + "): " + verdict.report());
         assertTrue(verdict.passes(), verdict.report());
     }
