@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @Timeout(120)
 class DocsBrowserTest {
-    private static final String HTTP_METHODS = "get put post delete options head patch trace";
+    private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
     @RegisterExtension
     static final RunningServer server = RunningServer.perClass();
