@@ -15,11 +15,14 @@ if ! git rev-parse -q --verify 'HEAD^{commit}' >/dev/null; then
     echo "contract baseline: not a git checkout; nothing to compare with" >&2
     exit 0
 fi
-if ! git rev-parse -q --verify 'HEAD^' >/dev/null; then
-    if [[ "$(git rev-parse --is-shallow-repository)" == true ]]; then
-        echo "contract baseline: shallow clone without history; fetch it (git fetch --unshallow --tags)" >&2
+if [[ "$(git rev-parse --is-shallow-repository)" == true ]]; then
+    echo "contract baseline: shallow clone; fetching its history and tags" >&2
+    if ! git fetch --quiet --unshallow --tags; then
+        echo "contract baseline: could not fetch the history; clone with it (no --depth)" >&2
         exit 1
     fi
+fi
+if ! git rev-parse -q --verify 'HEAD^' >/dev/null; then
     echo "contract baseline: first commit; nothing to compare with" >&2
     exit 0
 fi
