@@ -38,7 +38,8 @@ else
         why="merge base with main $(git rev-parse --short "$base") (no release tag yet)"
     else
         base=$(git rev-parse 'HEAD^')
-        why="parent commit $(git rev-parse --short "$base") (on main, no release tag yet)"
+        where=${main:+on main}
+        why="parent commit $(git rev-parse --short "$base") (${where:-no main branch here}, no release tag yet)"
     fi
 fi
 
