@@ -39,6 +39,7 @@ import dev.realtime.config.WsSettings;
 import dev.realtime.history.Broker;
 import dev.realtime.history.InMemoryHistory;
 import dev.realtime.history.LocalBroker;
+import dev.realtime.http.ApiDocs;
 import dev.realtime.http.ConsoleRedirect;
 import dev.realtime.http.ContractService;
 import dev.realtime.http.CorsRefusal;
@@ -121,10 +122,11 @@ public final class Main {
                                      .build())
                 .addFeature(corsFeature(cors))
                 .addFeature(observe(backplane))
-                // The web console (src/main/resources/console/). Its routes join this routing, so the filters
-                // below (security headers, CORS refusal, access log) apply to its files too.
-                .addFeature(StaticContentFeature.create(content -> content.addClasspath(
-                        console -> console.location("console").context("/console").welcome("index.html"))))
+                // The web console (src/main/resources/console/) and the API docs (/docs/). Their routes join this
+                // routing, so the filters below (security headers, CORS refusal, access log) apply to their files too.
+                .addFeature(StaticContentFeature.create(content -> content
+                        .addClasspath(console -> console.location("console").context("/console").welcome("index.html"))
+                        .update(ApiDocs::addTo)))
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
                         .addFeature(new CorsRefusal(cors))

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.logging.LogEntry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -80,7 +79,7 @@ class ConsoleBrowserTest {
             assertFalse(browser.driver().findElement(By.id("session")).isDisplayed());
             browser.screenshotIfAsked("console-wrong-password.png");
             // The browser reports the 401 itself; anything else would be the page's fault.
-            assertTrue(browser.consoleLog().stream().filter(ConsoleBrowserTest::isProblem)
+            assertTrue(browser.consoleProblems().stream()
                                .allMatch(e -> e.getMessage().contains("/login") && e.getMessage().contains("401")),
                        "console: " + browser.consoleLog());
         }
@@ -276,14 +275,7 @@ class ConsoleBrowserTest {
     }
 
     private static void assertNoConsoleErrors(Browser browser) {
-        List<LogEntry> log = browser.consoleLog();
-        assertTrue(log.stream().noneMatch(ConsoleBrowserTest::isProblem), "browser console: " + log);
-    }
-
-    /** An error, a warning, or a CSP violation (which Chrome reports as an error). */
-    private static boolean isProblem(LogEntry entry) {
-        return entry.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
-                || entry.getMessage().contains("Content Security Policy");
+        assertEquals(List.of(), browser.consoleProblems(), "browser console: " + browser.consoleLog());
     }
 
     private static int freePort() {

@@ -10,6 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
@@ -111,6 +113,20 @@ class CorsTest {
                                          .GET()
                                          .build());
         var problem = Contract.assertHttp("GET", "/openapi", response.statusCode(), response.headers(), response.body());
+        Contract.assertProblem(problem, 403, "origin_not_allowed");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/console, /console", "/docs, /docs", "/docs/, /docs/", "/docs/http.html, /docs/{file}",
+                "/observe/metrics, /observe/metrics", "/observe/health, /observe/health",
+                "/observe/health/live, /observe/health/live", "/observe/health/ready, /observe/health/ready"})
+    void aGetOfAPageOrProbeFromAForeignOriginIs403OriginNotAllowed(String path, String template) {
+        var response = Http.send(HttpRequest.newBuilder(server.http(path))
+                                         .timeout(TIMEOUT)
+                                         .header("Origin", FOREIGN_ORIGIN)
+                                         .GET()
+                                         .build());
+        var problem = Contract.assertHttp("GET", template, response.statusCode(), response.headers(), response.body());
         Contract.assertProblem(problem, 403, "origin_not_allowed");
     }
 

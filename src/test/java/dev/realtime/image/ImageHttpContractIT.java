@@ -2,6 +2,7 @@ package dev.realtime.image;
 
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The built image answers HTTP as openapi.yaml says: login and its errors, CORS, headers, health, the published specs. */
+/** The built image answers HTTP as openapi.yaml says: login and its errors, CORS, headers, health, the published specs and docs. */
 class ImageHttpContractIT {
     private static ImageUnderTest image;
 
@@ -112,6 +113,19 @@ class ImageHttpContractIT {
             var response = Http.send(HttpRequest.newBuilder(image.http(spec.getKey())).GET().build());
             Contract.assertHttp("GET", spec.getKey(), response.statusCode(), response.headers(), response.body());
             assertEquals(Files.readString(spec.getValue()), response.body(), spec.getKey());
+        }
+    }
+
+    @Test
+    void theRenderedDocsAndEveryFileTheyLoadAreInTheImage() {
+        var index = Http.send(HttpRequest.newBuilder(image.http("/docs/")).GET().build());
+        Contract.assertHttp("GET", "/docs/", index.statusCode(), index.headers(), index.body());
+        assertEquals(200, index.statusCode());
+        for (String file : List.of("http.html", "http.js", "swagger-ui-bundle.js", "swagger-ui.css",
+                                   "websocket.html", "asyncapi-web-component.js", "asyncapi-web-component.css")) {
+            var response = Http.send(HttpRequest.newBuilder(image.http("/docs/" + file)).GET().build());
+            Contract.assertHttp("GET", "/docs/{file}", response.statusCode(), response.headers(), response.body());
+            assertEquals(200, response.statusCode(), file);
         }
     }
 

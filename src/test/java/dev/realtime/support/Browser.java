@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -36,6 +37,13 @@ public final class Browser implements AutoCloseable {
     /** {@code -Dscreenshots=docs} makes {@link #screenshotIfAsked} write PNGs there. */
     private static final String SCREENSHOTS_PROPERTY = "screenshots";
 
+    /** Keeps every {@code securitypolicyviolation} event of the page, for {@link #cspViolations()}. */
+    private static final String RECORD_CSP_VIOLATIONS = """
+            window.__cspViolations = [];
+            document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
+                    e.effectiveDirective + ' blocked ' + (e.blockedURI || 'inline') + ' at ' + e.sourceFile + ':' + e.lineNumber));
+            """;
+
     private final Path profile;
     private final ChromeDriver driver;
     private final List<LogEntry> consoleLog = new ArrayList<>();
@@ -56,6 +64,8 @@ public final class Browser implements AutoCloseable {
         options.setCapability("goog:loggingPrefs", logging);
         var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
         driver = new ChromeDriver(service, options);
+        // Installed through DevTools, so it runs before the page's own scripts and is not itself subject to the CSP.
+        driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", RECORD_CSP_VIOLATIONS));
     }
 
     /**
@@ -85,14 +95,28 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, Duration.ofSeconds(10)).until(condition);
     }
 
-    public Object script(String javaScript) {
-        return driver.executeScript(javaScript);
+    public Object script(String javaScript, Object... arguments) {
+        return driver.executeScript(javaScript, arguments);
     }
 
     /** Everything the page wrote to the browser's console so far (reading Chrome's log empties it, so it is kept here). */
     public List<LogEntry> consoleLog() {
         driver.manage().logs().get(LogType.BROWSER).forEach(consoleLog::add);
         return List.copyOf(consoleLog);
+    }
+
+    /** What the page wrote to the console at warning level or above, and CSP violations (Chrome logs those as errors). */
+    public List<LogEntry> consoleProblems() {
+        return consoleLog().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.WARNING.intValue()
+                        || entry.getMessage().contains("Content Security Policy"))
+                .toList();
+    }
+
+    /** The CSP violations the current page reported through {@code securitypolicyviolation} events. */
+    @SuppressWarnings("unchecked")
+    public List<String> cspViolations() {
+        return (List<String>) driver.executeScript("return window.__cspViolations || []");
     }
 
     /** Writes a PNG of the window to {@code <screenshots>/name} when the {@code screenshots} property names a directory. */
