@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +27,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -365,6 +368,36 @@ public final class RedisBackplane implements Backplane {
             return Optional.of(result);
         } catch (RedisException e) {
             return failed(what, e::getMessage);
+        }
+    }
+
+    /** A call whose answer comes later: the caller does not wait for Redis's round trip. */
+    interface AsyncRedisCall<T> {
+        CompletionStage<T> call(RedisAsyncCommands<String, String> redis);
+    }
+
+    /**
+     * As {@link #run}, without waiting: the command is sent (in the calling thread's order, on the one
+     * connection, so Redis sees calls in the order they were made) and the answer completes the stage;
+     * a failure is logged, counted and answered empty.
+     */
+    <T> CompletableFuture<Optional<T>> runAsync(String what, AsyncRedisCall<T> call) {
+        var connection = commands;
+        if (connection == null) {
+            return CompletableFuture.completedFuture(failed(what, () -> "not connected"));
+        }
+        try {
+            return call.call(connection.async()).toCompletableFuture()
+                    .thenApply(result -> {
+                        if (reportedDown) {
+                            reportedDown = false;
+                            LOG.log(Level.INFO, "Backplane: Redis reachable again");
+                        }
+                        return Optional.of(result);
+                    })
+                    .exceptionally(e -> failed(what, () -> String.valueOf(e.getMessage())));
+        } catch (RedisException e) {
+            return CompletableFuture.completedFuture(failed(what, e::getMessage));
         }
     }
 

@@ -9,13 +9,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import dev.realtime.config.HistorySettings;
@@ -48,6 +57,7 @@ import dev.realtime.history.Replay;
 public final class RedisBroker implements Broker {
     private static final Duration META_TTL = Duration.ofDays(1);
     private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
+    private static final Executor COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
     /** Lua: the stream's epoch; a stream that has none (new, or its meta lost) starts over in epoch {@code new}. */
     private static final String EPOCH_OF = """
             local function epoch_of(new, meta_ttl)
@@ -111,25 +121,35 @@ public final class RedisBroker implements Broker {
         this.handler = handler;
     }
 
+    /**
+     * Sends the script without waiting for its answer (the connection thread goes on with its next message); the
+     * answer completes the stage on a virtual thread, never on Lettuce's event loop, which must stay free to read
+     * Redis's answers for callers that hold a stream's lock.
+     */
     @Override
-    public Published publish(String stream, String from, JsonNode payload) {
+    public CompletableFuture<Published> publish(String stream, String from, JsonNode payload) {
         Instant at = clock.instant();
         String body = Json.write(new ClusterMessage(redis.instanceId(), History.BROADCAST.equals(stream) ? "broadcast" : "direct",
                                                     from, History.BROADCAST.equals(stream) ? null : userOf(stream), payload,
                                                     null, null, at.toString(), null));
-        Optional<List<Object>> positioned = redis.run("publish", commands -> {
-            heal(commands, stream);
-            return script(commands, PUBLISH, keys(stream), String.valueOf(settings.size()),
-                          String.valueOf(settings.ttl().toSeconds()), String.valueOf(metaTtl()), newEpoch(),
-                          Json.write(stream), body, String.valueOf(at.toEpochMilli()), RedisBackplane.CHANNEL);
-        });
-        if (positioned.isEmpty()) {
-            diverged.add(stream);
-            return new Published(fallback.publish(stream, from, payload).publication(), false);
+        if (diverged.contains(stream) && redis.run("restart a stream's epoch", commands -> heal(commands, stream)).isEmpty()) {
+            return CompletableFuture.completedFuture(degraded(stream, from, payload));
         }
-        long offset = (Long) positioned.get().get(1);
-        return new Published(new Publication(new Position(stream, (String) positioned.get().get(0), offset), at, from, payload),
-                             true);
+        return redis.runAsync("publish", commands -> script(commands, PUBLISH, keys(stream), String.valueOf(settings.size()),
+                                                            String.valueOf(settings.ttl().toSeconds()), String.valueOf(metaTtl()),
+                                                            newEpoch(), Json.write(stream), body,
+                                                            String.valueOf(at.toEpochMilli()), RedisBackplane.CHANNEL))
+                .thenApplyAsync(reply -> reply
+                        .map(positioned -> new Published(new Publication(new Position(stream, (String) positioned.get(0),
+                                                                                      (Long) positioned.get(1)), at, from, payload),
+                                                         true, false))
+                        .orElseGet(() -> degraded(stream, from, payload)), COMPLETIONS);
+    }
+
+    /** Redis cannot be reached: positioned in this instance's own history, for this instance's sessions only. */
+    private Published degraded(String stream, String from, JsonNode payload) {
+        diverged.add(stream);
+        return new Published(fallback.publish(stream, from, payload).join().publication(), false, true);
     }
 
     @Override
@@ -190,11 +210,12 @@ public final class RedisBroker implements Broker {
     }
 
     /** Starts a stream that diverged over in a new epoch (throws, like any command, if Redis fails). */
-    private void heal(RedisCommands<String, String> commands, String stream) {
+    private Boolean heal(RedisCommands<String, String> commands, String stream) {
         if (diverged.contains(stream)) {
             script(commands, RESET, keys(stream), newEpoch(), String.valueOf(metaTtl()));
             diverged.remove(stream);
         }
+        return Boolean.TRUE;
     }
 
     private long metaTtl() {
@@ -216,11 +237,38 @@ public final class RedisBroker implements Broker {
 
     /** Runs a script by its digest, sending it whole only if Redis does not have it yet (or any more, after a restart). */
     private static List<Object> script(RedisCommands<String, String> commands, String script, String[] keys, String... args) {
-        String digest = DIGESTS.computeIfAbsent(script, commands::digest);
         try {
-            return commands.evalsha(digest, ScriptOutputType.MULTI, keys, args);
+            return commands.evalsha(digest(script), ScriptOutputType.MULTI, keys, args);
         } catch (RedisNoScriptException e) {
             return commands.eval(script, ScriptOutputType.MULTI, keys, args);
         }
+    }
+
+    /** As {@link #script(RedisCommands, String, String[], String...)}, answered later. */
+    private static CompletionStage<List<Object>> script(RedisAsyncCommands<String, String> commands, String script, String[] keys,
+                                                        String... args) {
+        return commands.<List<Object>>evalsha(digest(script), ScriptOutputType.MULTI, keys, args)
+                .handle((reply, failure) -> failure == null
+                        ? CompletableFuture.completedFuture(reply)
+                        : isNoScript(failure)
+                                ? commands.<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args).toCompletableFuture()
+                                : CompletableFuture.<List<Object>>failedFuture(failure))
+                .thenCompose(stage -> stage);
+    }
+
+    private static boolean isNoScript(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        return cause instanceof RedisNoScriptException;
+    }
+
+    /** The SHA-1 Redis knows a script by (EVALSHA). */
+    private static String digest(String script) {
+        return DIGESTS.computeIfAbsent(script, text -> {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is part of every JDK", e);
+            }
+        });
     }
 }

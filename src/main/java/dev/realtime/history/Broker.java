@@ -1,5 +1,6 @@
 package dev.realtime.history;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,11 +17,14 @@ public interface Broker extends AutoCloseable {
     void onPublication(Consumer<Publication> handler);
 
     /**
-     * @return the publication and whether it went to every instance and into the shared history; when not
-     *         (the shared store is down), it was positioned in this instance's own fallback history and reached
-     *         this instance's sessions only
+     * Publishes without making the caller wait for a shared store's round trip (publications of one caller keep
+     * their order).
+     *
+     * @return completes with the publication and whether it went to every instance and into the shared history;
+     *         when not (the shared store is down), it was positioned in this instance's own fallback history and
+     *         reached this instance's sessions only
      */
-    Published publish(String stream, String from, JsonNode payload);
+    CompletableFuture<Published> publish(String stream, String from, JsonNode payload);
 
     /** The stream's last position; {@link #UNAVAILABLE_EPOCH} and 0 if the history cannot be read now. */
     Position top(String stream);
@@ -31,8 +35,11 @@ public interface Broker extends AutoCloseable {
     /** The epoch of a position that could not be read ({@code history_unavailable}). */
     String UNAVAILABLE_EPOCH = "";
 
-    /** @param shared false when only this instance got it (degraded) */
-    record Published(Publication publication, boolean shared) {
+    /**
+     * @param shared        false when only this instance got it (degraded)
+     * @param deliveredHere whether this instance's sessions had it before the stage completed (else it comes back later)
+     */
+    record Published(Publication publication, boolean shared, boolean deliveredHere) {
     }
 
     @Override

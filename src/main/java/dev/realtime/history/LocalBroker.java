@@ -1,5 +1,6 @@
 package dev.realtime.history;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,11 +22,12 @@ public final class LocalBroker implements Broker {
         this.handler = handler;
     }
 
+    /** Delivered before it returns: the stage is complete already. */
     @Override
-    public Published publish(String stream, String from, JsonNode payload) {
+    public CompletableFuture<Published> publish(String stream, String from, JsonNode payload) {
         Publication publication = history.append(stream, from, payload);
         handler.accept(publication);
-        return new Published(publication, true);
+        return CompletableFuture.completedFuture(new Published(publication, true, true));
     }
 
     @Override

@@ -10,7 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -42,10 +46,14 @@ public final class MessageHub implements SessionRegistry.Observer {
     private final StreamLocks locks = new StreamLocks();
     /** How long a publisher waits for its message to come back from the broker to this instance's sessions. */
     private static final Duration LOCAL_DELIVERY_WAIT = Duration.ofSeconds(1);
+    private static final Executor WAKE_UPS = Executors.newVirtualThreadPerTaskExecutor();
     /**
      * The last position of each recently used stream delivered here; bounded, since anyone may send a direct
-     * message to any name (a stream forgotten here only makes its publisher wait out its wait).
+     * message to any name (a stream forgotten here only makes its publisher wait out its wait). Written under the
+     * stream's lock.
      */
+    /** Publishers waiting for their message to be delivered here, by stream (under the stream's lock). */
+    private final Map<String, List<Waiter>> waiting = new ConcurrentHashMap<>();
     private final Map<String, Position> deliveredUpTo = Caffeine.newBuilder().maximumSize(10_000).<String, Position>build().asMap();
     /** Kept apart so a join or leave costs the number of subscribers, not of sessions. */
     private final Set<ConnectedSession> presenceSubscribers = ConcurrentHashMap.newKeySet();
@@ -126,58 +134,76 @@ public final class MessageHub implements SessionRegistry.Observer {
         void welcome(List<Position> streams, Outbound.Recovery recovery);
     }
 
-    public Delivery broadcast(String from, JsonNode payload) {
+    /** Completes once this instance's sessions have it (the sender's own copy comes before its ack). */
+    public CompletableFuture<Delivery> broadcast(String from, JsonNode payload) {
         int local = sessions.size();
-        OptionalInt remote = publish(History.BROADCAST, from, payload) ? backplane.remoteSessionCount() : OptionalInt.empty();
-        return new Delivery(local + remote.orElse(0), remote.isEmpty());
+        return publish(History.BROADCAST, from, payload).thenApply(shared -> {
+            OptionalInt remote = shared ? backplane.remoteSessionCount() : OptionalInt.empty();
+            return new Delivery(local + remote.orElse(0), remote.isEmpty());
+        });
     }
 
     /**
      * A {@code delivered} of 0 without {@code degraded} means {@code to} is connected nowhere (the message is
      * kept in the user's stream all the same, for a session that resumes).
      */
-    public Delivery direct(String from, String to, JsonNode payload) {
+    public CompletableFuture<Delivery> direct(String from, String to, JsonNode payload) {
         int local = sessions.heldCount(to);
-        if (!publish(History.userStream(to), from, payload)) {
-            return new Delivery(local, true);
-        }
-        OptionalInt remote = backplane.remoteSessionCount(to);
-        if (remote.isPresent() && remote.getAsInt() == 0) {
-            // That count may lag a session that just opened elsewhere; user_not_connected must not rest on it.
-            remote = backplane.remoteSessionCountNow(to);
-        }
-        return new Delivery(local + remote.orElse(0), remote.isEmpty());
+        return publish(History.userStream(to), from, payload).thenApply(shared -> {
+            if (!shared) {
+                return new Delivery(local, true);
+            }
+            OptionalInt remote = backplane.remoteSessionCount(to);
+            if (remote.isPresent() && remote.getAsInt() == 0) {
+                // That count may lag a session that just opened elsewhere; user_not_connected must not rest on it.
+                remote = backplane.remoteSessionCountNow(to);
+            }
+            return new Delivery(local + remote.orElse(0), remote.isEmpty());
+        });
     }
 
     /**
-     * Publishes, and returns once this instance's sessions have it (at most {@link #LOCAL_DELIVERY_WAIT} later):
-     * a sender's own copy comes before its ack, with a broker that hands publications back later as with one that
+     * Publishes (in the caller's order: the stream's lock is held while the message is handed to the broker, not
+     * while the broker works), and completes once this instance's sessions have it, at most
+     * {@link #LOCAL_DELIVERY_WAIT} later, with a broker that hands publications back later as with one that
      * delivers at once.
      *
-     * @return false if only this instance got it (degraded)
+     * @return completes with false if only this instance got it (degraded)
      */
-    private boolean publish(String stream, String from, JsonNode payload) {
-        Broker.Published published;
+    private CompletableFuture<Boolean> publish(String stream, String from, JsonNode payload) {
+        CompletableFuture<Broker.Published> published;
         try (var held = locks.lock(stream)) {
             published = broker.publish(stream, from, payload);
         }
-        awaitDelivered(published.publication().position());
-        return published.shared();
+        return published.thenCompose(p -> p.deliveredHere()
+                ? CompletableFuture.completedFuture(p.shared())
+                : deliveredHere(p.publication().position()).thenApply(delivered -> p.shared()));
     }
 
-    private void awaitDelivered(Position position) {
-        long deadline = System.nanoTime() + LOCAL_DELIVERY_WAIT.toNanos();
-        synchronized (deliveredUpTo) {
-            while (!isDelivered(position)) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    deliveredUpTo.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+    /** Completes when {@code position} was delivered to this instance's sessions (or after {@link #LOCAL_DELIVERY_WAIT}). */
+    private CompletableFuture<Void> deliveredHere(Position position) {
+        CompletableFuture<Void> delivered = new CompletableFuture<>();
+        try (var held = locks.lock(position.stream())) {
+            if (isDelivered(position)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            waiting.computeIfAbsent(position.stream(), s -> new ArrayList<>()).add(new Waiter(position, delivered));
+        }
+        delivered.completeOnTimeout(null, LOCAL_DELIVERY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        delivered.whenComplete((done, failure) -> forget(position, delivered));
+        return delivered;
+    }
+
+    private record Waiter(Position position, CompletableFuture<Void> delivered) {
+    }
+
+    private void forget(Position position, CompletableFuture<Void> delivered) {
+        try (var held = locks.lock(position.stream())) {
+            List<Waiter> list = waiting.get(position.stream());
+            if (list != null) {
+                list.removeIf(w -> w.delivered() == delivered);
+                if (list.isEmpty()) {
+                    waiting.remove(position.stream());
                 }
             }
         }
@@ -191,17 +217,21 @@ public final class MessageHub implements SessionRegistry.Observer {
     /** A publication of any instance (this one's included), in its stream's order: to the sessions here that follow it. */
     private void deliver(Publication publication) {
         String stream = publication.position().stream();
+        List<Waiter> done = List.of();
         try (var held = locks.lock(stream)) {
             List<ConnectedSession> targets = History.BROADCAST.equals(stream)
                     ? sessions.all()
                     : sessions.sessionsOf(stream.substring(History.userStream("").length()));
             // A session that resumed may have had it in its replay already.
             deliver(targets.stream().filter(session -> session.saw(publication.position())).toList(), positioned(publication));
+            deliveredUpTo.put(stream, publication.position());
+            List<Waiter> list = waiting.get(stream);
+            if (list != null) {
+                done = list.stream().filter(w -> isDelivered(w.position())).toList();
+            }
         }
-        deliveredUpTo.put(stream, publication.position());
-        synchronized (deliveredUpTo) {
-            deliveredUpTo.notifyAll();
-        }
+        // Not on this thread: what the waiters do next (an ack, a count from Redis) must not hold up the next delivery.
+        done.forEach(w -> w.delivered().completeAsync(() -> null, WAKE_UPS));
     }
 
     /** The periodic server event (the tutorial's one-second broadcast), when configured; this instance's sessions. */

@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 
 import io.helidon.common.buffers.BufferData;
@@ -185,24 +186,52 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
         if (!session.identity().hasRole(role)) {
             throw new ApiException(ErrorCode.FORBIDDEN, "Broadcasting needs the '" + role + "' role.");
         }
-        reply(Outbound.Ack.of(request.id(), endpoint.hub().broadcast(session.user(), request.payload())));
+        answer(request.id(), endpoint.hub().broadcast(session.user(), request.payload())
+                .thenApply(delivery -> Outbound.Ack.of(request.id(), delivery)));
     }
 
     private void direct(Inbound.DirectRequest request) {
-        var delivery = endpoint.hub().direct(session.user(), request.to(), request.payload());
-        if (delivery.delivered() == 0 && delivery.degraded()) {
-            throw new ApiException(ErrorCode.BACKPLANE_UNAVAILABLE, "'" + request.to() + "' is not on this instance, and the "
-                    + "other instances cannot be reached now; nothing was delivered.");
+        answer(request.id(), endpoint.hub().direct(session.user(), request.to(), request.payload()).thenApply(delivery -> {
+            if (delivery.delivered() == 0 && delivery.degraded()) {
+                return errorMessage(ErrorCode.BACKPLANE_UNAVAILABLE, "'" + request.to() + "' is not on this instance, and the "
+                        + "other instances cannot be reached now; only sessions that resume will get it.", request.id());
+            }
+            if (delivery.delivered() == 0) {
+                return errorMessage(ErrorCode.USER_NOT_CONNECTED, "'" + request.to() + "' has no open session; the message is "
+                        + "kept for a session of theirs that resumes.", request.id());
+            }
+            return Outbound.Ack.of(request.id(), delivery);
+        }));
+    }
+
+    /**
+     * The answer to a push request: written at once when it is ready now (one instance: the message was delivered
+     * before the hub returned), else queued when the broker has it (a cluster: the connection goes on reading
+     * meanwhile, so that one sender's messages do not each wait for Redis's round trip).
+     */
+    private void answer(String id, CompletableFuture<Outbound> answer) {
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            reply(answer.join());
+            return;
         }
-        if (delivery.delivered() == 0) {
-            throw new ApiException(ErrorCode.USER_NOT_CONNECTED, "'" + request.to() + "' has no open session.");
-        }
-        reply(Outbound.Ack.of(request.id(), delivery));
+        answer.whenComplete((message, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.ERROR, "Failed to push a message of session " + session.id(), failure);
+                message = errorMessage(ErrorCode.INTERNAL_ERROR, "The server could not handle this message.", id);
+            }
+            if (session.send(message.frame())) {
+                RealtimeMetrics.messagesOut(message.type(), 1);
+            }
+        });
     }
 
     private void error(ErrorCode code, String detail, String id) {
+        reply(errorMessage(code, detail, id));
+    }
+
+    private static Outbound errorMessage(ErrorCode code, String detail, String id) {
         RealtimeMetrics.error(code.wireName());
-        reply(new Outbound.Error(code, detail, id));
+        return new Outbound.Error(code, detail, id);
     }
 
     private void reply(Outbound message) {
