@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.UUID;
 
 import io.helidon.common.buffers.BufferData;
@@ -40,6 +41,9 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     private final SessionRegistry registry;
     private final WsSettings settings;
     private final Bucket messageRate;
+    /** Push requests a session may have waiting for the broker at once. */
+    private static final int PUSHES_IN_FLIGHT = 16;
+    private final Semaphore pushesInFlight = new Semaphore(PUSHES_IN_FLIGHT);
     /** Messages over the rate in a row. */
     private int strikes;
     private Identity identity;
@@ -214,7 +218,11 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
             reply(answer.join());
             return;
         }
+        // At most PUSHES_IN_FLIGHT unanswered: past that, this connection is not read until one is answered, so a
+        // client that sends faster than the cluster delivers is slowed down by TCP instead of piling up answers.
+        pushesInFlight.acquireUninterruptibly();
         answer.whenComplete((message, failure) -> {
+            pushesInFlight.release();
             if (failure != null) {
                 LOG.log(Level.ERROR, "Failed to push a message of session " + session.id(), failure);
                 message = errorMessage(ErrorCode.INTERNAL_ERROR, "The server could not handle this message.", id);
