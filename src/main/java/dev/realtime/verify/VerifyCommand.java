@@ -1,0 +1,148 @@
+package dev.realtime.verify;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.function.Function;
+
+import javax.net.ssl.SSLException;
+
+import dev.realtime.contract.oracle.ContractOracle;
+import dev.realtime.contract.oracle.NotAContractException;
+
+/**
+ * {@code verify}: holds a running deployment to the contract. It reads the contract from the target's own
+ * {@code /openapi} and {@code /asyncapi} (or from {@code --specs}), logs in, runs the HTTP and WebSocket
+ * checks, prints one line per check, optionally writes a JUnit XML report, and exits non-zero on any drift.
+ * Bad input ends the run with one line on stderr and its own exit code ({@link Exit}), never a stack trace.
+ */
+public final class VerifyCommand {
+    private VerifyCommand() {
+    }
+
+    /** Runs the verifier; the result is the process's exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System::getenv, out, err);
+    }
+
+    static int run(String[] args, Function<String, String> env, PrintStream out, PrintStream err) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            out.print(Options.USAGE);
+            return Exit.CONFORMS.code();
+        }
+        try {
+            Options options = Options.parse(args, env);
+            Target target = new Target(options.target());
+            ContractOracle oracle = contract(target, options);
+            Accounts accounts = Accounts.login(target, options);
+            Report report = new Report(out);
+            out.println("Verifying " + options.target() + " against "
+                                + options.specs().map(dir -> dir + "/{openapi,asyncapi}.yaml").orElse("its own /openapi and /asyncapi"));
+            new HttpChecks(target, oracle, accounts, options.origin(), report).run();
+            new WebSocketChecks(target, oracle, accounts, report).run();
+            out.println(report.summary());
+            if (options.junit().isPresent()) {
+                report.writeJUnit(options.junit().get(), options.target().toString());
+                out.println("JUnit report: " + options.junit().get());
+            }
+            Exit exit = report.exit();
+            out.println("Exit " + exit.code() + ": " + exit.meaning());
+            return exit.code();
+        } catch (Exit.Stop stop) {
+            err.println("verify: " + stop.getMessage());
+            return stop.exit().code();
+        } catch (IOException e) {
+            Optional<String> unreachable = unreachable(e);
+            if (unreachable.isPresent()) {
+                err.println("verify: cannot reach the target: " + unreachable.get());
+                return Exit.UNREACHABLE.code();
+            }
+            err.println("verify: the target does not answer as realtime-service: " + reason(e));
+            return Exit.NOT_THIS_SERVICE.code();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("verify: interrupted");
+            return Exit.VERIFIER_ERROR.code();
+        } catch (RuntimeException e) {
+            err.println("verify: the verifier failed: " + reason(e));
+            return Exit.VERIFIER_ERROR.code();
+        }
+    }
+
+    /**
+     * The contract to judge by, after making sure the target is realtime-service: it publishes an OpenAPI 3
+     * document at {@code /openapi} with {@code POST /login} and an AsyncAPI 3 one at {@code /asyncapi}.
+     */
+    private static ContractOracle contract(Target target, Options options) throws IOException, InterruptedException {
+        String openApi = fetch(target, "/openapi");
+        String asyncApi = fetch(target, "/asyncapi");
+        try {
+            ContractOracle published = ContractOracle.of(openApi, asyncApi);
+            if (published.openApi().at("/paths/~1login/post").isMissingNode()) {
+                throw new NotAContractException("its OpenAPI document has no POST /login");
+            }
+            if (options.specs().isEmpty()) {
+                return published;
+            }
+        } catch (NotAContractException e) {
+            throw notThisService(target, e.getMessage());
+        }
+        Path dir = options.specs().get();
+        try {
+            return ContractOracle.of(Files.readString(dir.resolve(ContractOracle.OPENAPI)), Files.readString(dir.resolve(ContractOracle.ASYNCAPI)));
+        } catch (IOException e) {
+            throw new Exit.Stop(Exit.USAGE, "--specs " + dir + ": cannot read " + reason(e));
+        } catch (NotAContractException e) {
+            throw new Exit.Stop(Exit.USAGE, "--specs " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String fetch(Target target, String path) throws IOException, InterruptedException {
+        var response = target.send("GET", path, java.util.Map.of(), null);
+        if (response.status() != 200) {
+            throw notThisService(target, "GET " + path + " answered " + response.status()
+                    + " (realtime-service publishes its contract there)");
+        }
+        return response.body();
+    }
+
+    private static Exit.Stop notThisService(Target target, String why) {
+        return new Exit.Stop(Exit.NOT_THIS_SERVICE, target.base() + " is not realtime-service: " + why);
+    }
+
+    /** No connection at all (as opposed to one to something that does not speak this service's HTTP), in words. */
+    private static Optional<String> unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException) {
+                return Optional.of("no connection within " + Target.TIMEOUT.toSeconds() + " s (HttpConnectTimeoutException)");
+            }
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return Optional.of("unknown host (" + t.getClass().getSimpleName() + ")");
+            }
+            if (t instanceof SSLException) {
+                return Optional.of("TLS handshake failed: " + reason(t));
+            }
+            if (t instanceof ConnectException) {
+                return Optional.of("connection refused (" + reason(t) + ")");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The innermost cause, in one line. */
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage().replaceAll("\\s+", " ");
+        return root.getClass().getSimpleName() + message;
+    }
+}
