@@ -67,7 +67,7 @@ public final class Main {
     public static void main(String[] args) {
         if (args.length > 0 && "verify".equals(args[0])) {
             // The contract verifier, for pipelines: the same jar and image, another command.
-            System.exit(VerifyCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            System.exit(VerifyCommand.run(Arrays.copyOfRange(args, 1, args.length)));
         }
         LogConfig.configureRuntime();
         Config config = AppConfig.fromEnvironment();

@@ -46,9 +46,10 @@ final class Report {
             return new Result(Outcome.SKIPPED, reason);
         }
 
-        /** Pass with the evidence, or fail with the violations and the evidence. */
+        /** Pass with the evidence, or fail with the violations and the evidence, on one line. */
         static Result of(List<String> violations, String evidence) {
-            return violations.isEmpty() ? pass(evidence) : fail(String.join("; ", violations) + " [" + evidence + "]");
+            return violations.isEmpty() ? pass(evidence)
+                    : fail(String.join("; ", violations).replaceAll("\\s*\n\\s*", " ") + " [" + evidence + "]");
         }
     }
 

@@ -1,11 +1,14 @@
 package dev.realtime.verify;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -27,9 +30,15 @@ public final class VerifyCommand {
     private VerifyCommand() {
     }
 
-    /** Runs the verifier; the result is the process's exit code. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        return run(args, System::getenv, out, err);
+    /**
+     * Runs the verifier on the process's stdout and stderr, in UTF-8 whatever the locale (a container's is
+     * often POSIX, which would print the evidence's arrows and the specs' examples as question marks).
+     *
+     * @return the process's exit code
+     */
+    public static int run(String[] args) {
+        return run(args, System::getenv, new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8),
+                   new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
     }
 
     static int run(String[] args, Function<String, String> env, PrintStream out, PrintStream err) {

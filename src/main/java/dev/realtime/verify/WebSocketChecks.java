@@ -188,7 +188,7 @@ final class WebSocketChecks {
             int code = Integer.parseInt(codes.next());
             String name = "close " + code;
             switch (code) {
-                case 1000 -> closedWith(name, 1000, "close 1000 from the client", session -> session.sendClose(1000));
+                case 1000 -> closedWith(name, 1000, "close 1000 from the client", session -> session.sendClose(1000, ""));
                 case 1003 -> closedWith(name, 1003, "a binary message", session -> session.sendBinary(new byte[] {1, 2, 3}));
                 case 1009 -> closedWith(name, 1009, "a text message of " + TOO_BIG + " bytes",
                                         session -> session.send("x".repeat(TOO_BIG)));

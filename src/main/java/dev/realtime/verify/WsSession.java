@@ -19,10 +19,11 @@ import java.util.concurrent.TimeoutException;
 /**
  * A WebSocket session through the JDK's client: whole text messages in arrival order, the server's close
  * code. What the JDK client cannot send (unmasked frames, invalid UTF-8) goes through {@link RawWebSocket}.
+ * The test suite's client ({@code support/WsClient}) is this one, with assertions.
  */
-final class WsSession implements AutoCloseable {
+public final class WsSession implements AutoCloseable {
     /** Put in the queue for a binary message: the contract has none, the check says so. */
-    static final String BINARY = "\u0000binary";
+    public static final String BINARY = "\u0000binary";
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
@@ -40,12 +41,12 @@ final class WsSession implements AutoCloseable {
         }
     }
 
-    static WsSession open(HttpClient client, URI uri, Map<String, String> headers) throws IOException, InterruptedException {
+    public static WsSession open(HttpClient client, URI uri, Map<String, String> headers) throws IOException, InterruptedException {
         return new WsSession(client, uri, headers);
     }
 
     /** The next whole message ({@link #BINARY} for a binary one). */
-    String next(Duration wait) throws InterruptedException, TimeoutException {
+    public String next(Duration wait) throws InterruptedException, TimeoutException {
         String message = received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         if (message == null) {
             throw new TimeoutException("no message within " + wait.toSeconds() + " s"
@@ -54,20 +55,25 @@ final class WsSession implements AutoCloseable {
         return message;
     }
 
-    void send(String text) throws IOException {
+    public void send(String text) throws IOException {
         join(socket.sendText(text, true));
     }
 
-    void sendBinary(byte[] bytes) throws IOException {
+    /** One fragment of a text message; the last one has {@code last} set. */
+    public void sendPart(String text, boolean last) throws IOException {
+        join(socket.sendText(text, last));
+    }
+
+    public void sendBinary(byte[] bytes) throws IOException {
         join(socket.sendBinary(ByteBuffer.wrap(bytes), true));
     }
 
-    void sendClose(int code) throws IOException {
-        join(socket.sendClose(code, ""));
+    public void sendClose(int code, String reason) throws IOException {
+        join(socket.sendClose(code, reason));
     }
 
     /** The code of the server's close frame. */
-    int awaitClose(Duration wait) throws IOException, InterruptedException, TimeoutException {
+    public int awaitClose(Duration wait) throws IOException, InterruptedException, TimeoutException {
         try {
             return closeCode.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -75,6 +81,19 @@ final class WsSession implements AutoCloseable {
         }
     }
 
+    public boolean isClosed() {
+        return closeCode.isDone();
+    }
+
+    /** Sends a close frame (unless one was sent) without waiting, then drops the connection. */
+    public void closeQuietly(int code, String reason) {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(code, reason).exceptionally(t -> null);
+        }
+        socket.abort();
+    }
+
+    /** Drops the TCP connection without a close frame. */
     @Override
     public void close() {
         socket.abort();

@@ -21,6 +21,8 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.AnnotationKeyword;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaLocation;
@@ -269,8 +271,18 @@ public final class ContractOracle {
         return new Verdict(List.of(violation), TextNode.valueOf(text));
     }
 
+    /**
+     * Schemas are read inside whole OpenAPI/AsyncAPI documents, whose own keywords ({@code paths},
+     * {@code example}, ...) are unknown to JSON Schema: they are annotations, as the library treats them
+     * anyway, but without its warning for every one of them.
+     */
     private static JsonSchemaFactory factory(SpecVersion.VersionFlag version, Map<String, String> documents) {
-        return JsonSchemaFactory.getInstance(version, builder -> builder.schemaLoaders(loaders -> loaders.schemas(documents)));
+        JsonMetaSchema standard = version == SpecVersion.VersionFlag.V202012 ? JsonMetaSchema.getV202012() : JsonMetaSchema.getV7();
+        JsonMetaSchema meta = JsonMetaSchema.builder(standard)
+                .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword))
+                .build();
+        return JsonSchemaFactory.getInstance(version, builder -> builder.metaSchema(meta)
+                .schemaLoaders(loaders -> loaders.schemas(documents)));
     }
 
     private static JsonNode readYaml(String name, String text) {
