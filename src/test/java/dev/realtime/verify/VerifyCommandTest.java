@@ -153,20 +153,33 @@ class VerifyCommandTest {
     }
 
     @Test
-    void aServerWhoseLoginDriftedFailsWithTheDriftNamed() throws IOException {
+    void aServerWhoseLoginDriftedFailsWithTheDriftNamedInTheOutputAndTheJUnitReport() throws Exception {
         HttpServer drifted = fake(Map.of("/openapi", Files.readString(Contract.OPENAPI_FILE),
                                          "/asyncapi", Files.readString(Contract.ASYNCAPI_FILE),
                                          "/login", "{\"access_token\":\"abc\",\"token_type\":\"Bearer\"}"));
+        Path junit = dir.resolve("login.xml");
         try {
             Run run = verify("--target", "http://127.0.0.1:" + drifted.getAddress().getPort(),
-                             "--username", "alice", "--password", "alice-password");
+                             "--username", "alice", "--password", "alice-password", "--junit", junit.toString());
 
             assertEquals(1, run.exit(), run.out() + run.err());
-            assertEquals("verify: POST /login answered 200 for 'alice' without a token: "
-                                 + "{\"access_token\":\"abc\",\"token_type\":\"Bearer\"}", run.err().strip());
+            assertEquals(List.of("FAIL: POST /login 200 — POST /login answered 200 for 'alice' without a token: "
+                                         + "{\"access_token\":\"abc\",\"token_type\":\"Bearer\"}"), run.lines("FAIL"));
+            Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile());
+            assertEquals("1", xml.getDocumentElement().getAttribute("failures"));
         } finally {
             drifted.stop(0);
         }
+    }
+
+    @Test
+    void anUnwritableJUnitReportIsExit2() throws IOException {
+        Path file = Files.createFile(dir.resolve("a-file"));
+        Run run = verify("--target", target(), "--username", "alice", "--password", "alice-password",
+                         "--junit", file.resolve("report.xml").toString());
+
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(run.err().startsWith("verify: --junit " + file.resolve("report.xml") + ": cannot write it"), run.err());
     }
 
     @Test
