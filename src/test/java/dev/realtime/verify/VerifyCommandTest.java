@@ -212,27 +212,24 @@ class VerifyCommandTest {
 
     @Test
     void aTargetThatIsNotThisServiceIsExit4() throws IOException {
-        HttpServer other = fake(Map.of("/", "<html>another service</html>"));
-        try {
-            Run run = verify("--target", "http://127.0.0.1:" + other.getAddress().getPort(), "--username", "a", "--password", "b");
-
-            assertEquals(4, run.exit());
-            assertOneLine(run, "verify: http://127.0.0.1:" + other.getAddress().getPort()
-                    + " is not realtime-service: GET /openapi answered 404 (realtime-service publishes its contract there)");
-        } finally {
-            other.stop(0);
-        }
+        assertNotThisService(Map.of("/", "<html>another service</html>"),
+                             "GET /openapi answered 404 (realtime-service publishes its contract there)");
     }
 
     @Test
     void aTargetPublishingSomethingElseAtOpenapiIsExit4() throws IOException {
-        HttpServer other = fake(Map.of("/openapi", "just: [some, yaml]", "/asyncapi", "asyncapi: 3.0.0"));
+        assertNotThisService(Map.of("/openapi", "just: [some, yaml]", "/asyncapi", "asyncapi: 3.0.0"),
+                             "openapi.yaml is not an OpenAPI 3 document");
+    }
+
+    private static void assertNotThisService(Map<String, String> answers, String why) throws IOException {
+        HttpServer other = fake(answers);
         try {
-            Run run = verify("--target", "http://127.0.0.1:" + other.getAddress().getPort(), "--username", "a", "--password", "b");
+            String target = "http://127.0.0.1:" + other.getAddress().getPort();
+            Run run = verify("--target", target, "--username", "a", "--password", "b");
 
             assertEquals(4, run.exit());
-            assertOneLine(run, "verify: http://127.0.0.1:" + other.getAddress().getPort()
-                    + " is not realtime-service: openapi.yaml is not an OpenAPI 3 document");
+            assertOneLine(run, "verify: " + target + " is not realtime-service: " + why);
         } finally {
             other.stop(0);
         }
