@@ -1,6 +1,7 @@
 package dev.realtime.verify;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,7 +72,7 @@ final class Accounts {
     }
 
     private static String token(Target target, Account account) throws IOException, InterruptedException {
-        var response = target.send("POST", "/login", java.util.Map.of("Content-Type", "application/json"),
+        var response = target.send("POST", "/login", Map.of("Content-Type", "application/json"),
                                    credentials(account.username(), account.password()));
         JsonNode body = ContractOracle.parseJson(response.body()).orElse(JSON.nullNode());
         if (response.status() != 200) {

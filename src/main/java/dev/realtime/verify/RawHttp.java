@@ -119,15 +119,41 @@ public final class RawHttp {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (String line = line(in); !line.isEmpty(); line = line(in)) {
             int colon = line.indexOf(':');
+            if (colon < 1) {
+                throw new IOException("Not an HTTP header line: " + line);
+            }
             headers.computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>()).add(line.substring(colon + 1).trim());
         }
         HttpHeaders httpHeaders = HttpHeaders.of(headers, (a, b) -> true);
         if (status == 101) {
             return new Response(status, httpHeaders, "");
         }
-        int length = (int) httpHeaders.firstValueAsLong("Content-Length").orElse(0);
-        byte[] body = in.readNBytes(length);
+        byte[] body = httpHeaders.firstValue("Transfer-Encoding").filter(coding -> coding.contains("chunked")).isPresent()
+                ? chunked(in)
+                : in.readNBytes((int) httpHeaders.firstValueAsLong("Content-Length").orElse(0));
         return new Response(status, httpHeaders, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** A chunked body (RFC 9112 7.1), as a proxy in front of the service may send it; trailers are skipped. */
+    private static byte[] chunked(InputStream in) throws IOException {
+        var body = new ByteArrayOutputStream();
+        for (int length = chunkSize(line(in)); length > 0; length = chunkSize(line(in))) {
+            body.write(in.readNBytes(length));
+            line(in);
+        }
+        String trailer;
+        do {
+            trailer = line(in);
+        } while (!trailer.isEmpty());
+        return body.toByteArray();
+    }
+
+    private static int chunkSize(String line) throws IOException {
+        try {
+            return Integer.parseInt(line.split(";")[0].trim(), 16);
+        } catch (NumberFormatException e) {
+            throw new IOException("Not a chunk size: " + line);
+        }
     }
 
     /** One line of an HTTP/1.1 head, without its CRLF. */

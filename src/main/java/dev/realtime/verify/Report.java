@@ -73,6 +73,9 @@ final class Report {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result = Result.fail("interrupted");
+        } catch (RuntimeException e) {
+            // An answer the verifier could not even take apart: this check fails, the others still run.
+            result = Result.fail("the answer could not be judged: " + e);
         }
         add(new Check(group, name, result.outcome(), result.evidence(), (System.nanoTime() - start) / 1_000_000));
     }

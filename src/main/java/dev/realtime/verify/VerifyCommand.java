@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -139,7 +140,7 @@ public final class VerifyCommand {
     }
 
     private static String fetch(Target target, String path) throws IOException, InterruptedException {
-        var response = target.send("GET", path, java.util.Map.of(), null);
+        var response = target.send("GET", path, Map.of(), null);
         if (response.status() != 200) {
             throw notThisService(target, "GET " + path + " answered " + response.status()
                     + " (realtime-service publishes its contract there)");
