@@ -154,21 +154,29 @@ public final class VerifyCommand {
 
     /** No connection at all (as opposed to one to something that does not speak this service's HTTP), in words. */
     private static Optional<String> unreachable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException) {
-                return Optional.of("no connection within " + Target.TIMEOUT.toSeconds() + " s (HttpConnectTimeoutException)");
-            }
-            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return Optional.of("unknown host (" + t.getClass().getSimpleName() + ")");
-            }
-            if (t instanceof SSLException) {
-                return Optional.of("TLS handshake failed: " + reason(t));
-            }
-            if (t instanceof ConnectException) {
-                return Optional.of("connection refused (" + reason(t) + ")");
-            }
+        // The JDK wraps the precise cause (an unresolved host) in a ConnectException: the most precise one wins.
+        if (causedBy(e, UnknownHostException.class) || causedBy(e, UnresolvedAddressException.class)) {
+            return Optional.of("unknown host (" + reason(e) + ")");
+        }
+        if (causedBy(e, HttpConnectTimeoutException.class)) {
+            return Optional.of("no connection within " + Target.TIMEOUT.toSeconds() + " s");
+        }
+        if (causedBy(e, SSLException.class)) {
+            return Optional.of("TLS handshake failed: " + reason(e));
+        }
+        if (causedBy(e, ConnectException.class)) {
+            return Optional.of("connection refused (" + reason(e) + ")");
         }
         return Optional.empty();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The innermost cause, in one line. */

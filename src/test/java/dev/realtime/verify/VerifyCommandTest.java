@@ -199,7 +199,7 @@ class VerifyCommandTest {
         Run run = verify("--target", "http://no-such-host.invalid:3000", "--username", "a", "--password", "b");
 
         assertEquals(3, run.exit(), run.err());
-        assertOneLine(run, "verify: cannot reach the target: ");
+        assertOneLine(run, "verify: cannot reach the target: unknown host");
     }
 
     @Test
