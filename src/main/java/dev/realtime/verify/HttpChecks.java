@@ -1,6 +1,5 @@
 package dev.realtime.verify;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

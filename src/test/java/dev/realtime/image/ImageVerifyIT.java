@@ -1,6 +1,5 @@
 package dev.realtime.image;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
