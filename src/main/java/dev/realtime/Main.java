@@ -3,6 +3,7 @@ package dev.realtime;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 
@@ -60,6 +61,7 @@ import dev.realtime.limits.ConnectionLimits;
 import dev.realtime.limits.LoginGuard;
 import dev.realtime.ws.RealtimeEndpoint;
 import dev.realtime.ws.SessionRegistry;
+import dev.realtime.verify.VerifyCommand;
 
 /** Starts the service: HTTP and the WebSocket on one port. */
 public final class Main {
@@ -69,6 +71,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && "verify".equals(args[0])) {
+            // The contract verifier, for pipelines: the same jar and image, another command.
+            System.exit(VerifyCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         LogConfig.configureRuntime();
         Config config = AppConfig.fromEnvironment();
         SessionRegistry[] sessions = new SessionRegistry[1];

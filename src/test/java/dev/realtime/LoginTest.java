@@ -312,7 +312,7 @@ class LoginTest {
         return problem;
     }
 
-    private static JsonNode assertProblem(RawHttp.Response response, int status, String code) {
+    private static JsonNode assertProblem(dev.realtime.verify.RawHttp.Response response, int status, String code) {
         JsonNode problem = Contract.assertHttp("POST", "/login", response.status(), response.headers(), response.body());
         Contract.assertProblem(problem, status, code);
         assertEquals(status, response.status());

@@ -1,38 +1,32 @@
 package dev.realtime.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.realtime.verify.WsSession;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * A real WebSocket client (the JDK's). Every message it receives is checked against asyncapi.yaml
- * before a test sees it; every close code against the documented ones.
+ * A real WebSocket client (the JDK's, through the verifier's {@link WsSession}). Every message it receives
+ * is checked against asyncapi.yaml before a test sees it; every close code against the documented ones.
  */
 public final class WsClient implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** Messages, or the AssertionError of one that broke the contract (thrown to the test by next()). */
-    private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
-    private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
-    private final WebSocket socket;
+    private final WsSession session;
 
     private WsClient(URI uri, Map<String, String> headers) {
-        var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
-        headers.forEach(builder::header);
-        this.socket = builder.buildAsync(uri, new Listener()).join();
+        this.session = unchecked(() -> WsSession.open(HttpClient.newHttpClient(), uri, headers));
     }
 
     public static WsClient connect(URI uri) {
@@ -45,19 +39,17 @@ public final class WsClient implements AutoCloseable {
 
     /** The next message, already validated against the contract. */
     public JsonNode next() {
-        try {
-            Object item = received.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            if (item == null) {
-                fail("No message within " + WAIT + (closeCode.isDone() ? "; connection closed" : ""));
+        String text = unchecked(() -> {
+            try {
+                return session.next(WAIT);
+            } catch (TimeoutException e) {
+                return fail("No message within " + WAIT + (session.isClosed() ? "; connection closed" : ""));
             }
-            if (item instanceof AssertionError violation) {
-                throw violation;
-            }
-            return (JsonNode) item;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        });
+        if (WsSession.BINARY.equals(text)) {
+            fail("The server sent a binary frame; the contract has none");
         }
+        return Contract.assertServerMessage(text);
     }
 
     /** The next message, which must be of this type. */
@@ -75,31 +67,48 @@ public final class WsClient implements AutoCloseable {
 
     /** Sends any text, valid or not. */
     public WsClient sendRaw(String text) {
-        socket.sendText(text, true).join();
+        unchecked(() -> {
+            session.send(text);
+            return null;
+        });
         return this;
     }
 
     public WsClient sendFragments(String... parts) {
         for (int i = 0; i < parts.length; i++) {
-            socket.sendText(parts[i], i == parts.length - 1).join();
+            boolean last = i == parts.length - 1;
+            String part = parts[i];
+            unchecked(() -> {
+                session.sendPart(part, last);
+                return null;
+            });
         }
         return this;
     }
 
     public WsClient sendBinary(byte[] bytes) {
-        socket.sendBinary(ByteBuffer.wrap(bytes), true).join();
+        unchecked(() -> {
+            session.sendBinary(bytes);
+            return null;
+        });
         return this;
     }
 
     /** Waits for the server to close the connection; the code must be a documented one. */
     public int awaitClose() {
-        int code = closeCode.orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+        int code = unchecked(() -> {
+            try {
+                return session.awaitClose(WAIT);
+            } catch (TimeoutException e) {
+                return fail("No close within " + WAIT);
+            }
+        });
         Contract.assertDocumentedCloseCode(code);
         return code;
     }
 
     public boolean isClosed() {
-        return closeCode.isDone();
+        return session.isClosed();
     }
 
     /**
@@ -107,65 +116,38 @@ public final class WsClient implements AutoCloseable {
      * close in reply (a documented code), then releases the connection.
      */
     public int closeNormally() {
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(WAIT.toMillis(), TimeUnit.MILLISECONDS).join();
+        unchecked(() -> {
+            session.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+            return null;
+        });
         int code = awaitClose();
-        socket.abort();
+        session.close();
         return code;
     }
 
     /** Drops the TCP connection without a close frame, as a client that crashes or loses its network does. */
     public void abort() {
-        socket.abort();
+        session.close();
     }
 
     @Override
     public void close() {
-        if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(t -> null);
-        }
-        socket.abort();
+        session.closeQuietly(WebSocket.NORMAL_CLOSURE, "bye");
     }
 
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder partial = new StringBuilder();
+    @FunctionalInterface
+    private interface Io<T> {
+        T get() throws IOException, InterruptedException;
+    }
 
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                try {
-                    received.add(Contract.assertServerMessage(text));
-                } catch (AssertionError violation) {
-                    received.add(violation);
-                }
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            received.add(new AssertionError("The server sent a binary frame; the contract has none"));
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closeCode.complete(statusCode);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            closeCode.completeExceptionally(error);
+    private static <T> T unchecked(Io<T> action) {
+        try {
+            return action.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }
