@@ -81,7 +81,14 @@ public final class Main {
      * @return the registry of open WebSocket sessions
      */
     public static SessionRegistry setup(WebServerConfig.Builder server, Config config) {
-        Clock clock = Clock.systemUTC();
+        return setup(server, config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #setup(WebServerConfig.Builder, Config)}, with the clock that token lifetimes and login lockouts
+     * are measured by (tests pass one they can move forward).
+     */
+    public static SessionRegistry setup(WebServerConfig.Builder server, Config config, Clock clock) {
         AuthSettings auth = AuthSettings.from(config.get("app.auth"));
         CorsSettings cors = CorsSettings.from(config.get("app.cors"));
         WsSettings ws = WsSettings.from(config.get("app.ws"));
@@ -120,7 +127,7 @@ public final class Main {
                         .update(r -> push.tickInterval().ifPresent(
                                 interval -> r.addFeature(new PeriodicTask("ws-tick", interval, hub::tick))))
                         .error(Throwable.class, new ProblemErrorHandler())
-                        .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens, new LoginGuard(limits)))
+                        .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens, new LoginGuard(limits, clock)))
                         .any("/login", MethodNotAllowed.allowing(Method.POST))
                         .post("/messages", new PublishHandler(requests, hub, push.publishRole()))
                         .any("/messages", MethodNotAllowed.allowing(Method.POST))

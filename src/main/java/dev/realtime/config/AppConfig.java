@@ -35,6 +35,7 @@ public final class AppConfig {
             Map.entry("WS_MESSAGES_PER_SECOND", "app.limits.messages-per-second"),
             Map.entry("WS_RATE_LIMIT_STRIKES", "app.limits.rate-limit-strikes"),
             Map.entry("LOGIN_ATTEMPTS_PER_MINUTE", "app.login.attempts-per-minute"),
+            Map.entry("LOGIN_FAILURES_BEFORE_LOCKOUT", "app.login.failures-before-lockout"),
             Map.entry("LOGIN_FAILURES_PER_USER", "app.login.failures-per-user"),
             Map.entry("LOGIN_MAX_CONCURRENT_HASHES", "app.login.max-concurrent-hashes"),
             Map.entry("LOGIN_HASHING_WAIT_MS", "app.login.hashing-wait-ms"),

@@ -13,12 +13,12 @@ import dev.realtime.auth.Identity;
 import dev.realtime.auth.TokenService;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.contract.Fields;
 import dev.realtime.limits.LoginGuard;
 import dev.realtime.metrics.RealtimeMetrics;
 
 /** {@code POST /login}: a username and password in, a bearer token out (openapi.yaml {@code login}). */
 public final class LoginHandler implements Handler {
-    private static final int MAX_USERNAME = 128;
     private static final int MAX_PASSWORD = 1024;
 
     private final Authenticator authenticator;
@@ -37,7 +37,7 @@ public final class LoginHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         JsonNode body = JsonBodies.readObject(req, "'username' and 'password'");
-        String username = requiredString(body, "username", MAX_USERNAME);
+        String username = requiredString(body, "username", Fields.MAX_USER_LENGTH);
         String password = requiredString(body, "password", MAX_PASSWORD);
 
         var authenticated = guard.attempt(req.remotePeer().host(), username,
@@ -54,7 +54,7 @@ public final class LoginHandler implements Handler {
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is required and must be a non-empty string.");
         }
-        if (value.asText().length() > maxLength) {
+        if (!Fields.isText(value, maxLength)) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is longer than " + maxLength + " characters.");
         }
         return value.asText();
