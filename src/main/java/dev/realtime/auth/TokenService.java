@@ -15,7 +15,8 @@ import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Json;
 
 /**
- * Issues and verifies the bearer tokens: HS256 JWTs with iss, sub, iat, exp, jti and roles.
+ * Issues and verifies the bearer tokens: HS256 JWTs with iss, sub, iat, exp, jti and roles, signed with
+ * {@code JWT_SECRET} and verified with it or any of {@code JWT_PREVIOUS_SECRETS} (the header's {@code kid} names the key).
  * Verification is pinned to HS256 and this issuer, so a token signed with another algorithm
  * (including {@code none}) or by someone else is refused ({@link Hs256Jwt}); then the claims are
  * checked: all five present, {@code iat} not in the future, {@code nbf} (if any) reached, {@code exp} not.
@@ -29,7 +30,7 @@ public final class TokenService {
     private final Clock clock;
 
     public TokenService(AuthSettings settings, Clock clock) {
-        this.jwt = new Hs256Jwt(settings.jwtSecret());
+        this.jwt = new Hs256Jwt(settings.jwtSecret(), settings.previousSecrets());
         this.issuer = settings.issuer();
         this.ttl = settings.tokenTtl();
         this.clock = clock;

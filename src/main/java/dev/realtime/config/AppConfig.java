@@ -20,6 +20,7 @@ public final class AppConfig {
             Map.entry("PORT", "server.port"),
             Map.entry("HOST", "server.host"),
             Map.entry("JWT_SECRET", "app.auth.jwt.secret"),
+            Map.entry("JWT_PREVIOUS_SECRETS", "app.auth.jwt.previous-secrets"),
             Map.entry("JWT_ISSUER", "app.auth.jwt.issuer"),
             Map.entry("TOKEN_TTL_SECONDS", "app.auth.jwt.ttl-seconds"),
             Map.entry("WS_MAX_MESSAGE_BYTES", "app.ws.max-message-bytes"),

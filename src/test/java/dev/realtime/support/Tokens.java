@@ -38,7 +38,7 @@ public final class Tokens {
     }
 
     private static TokenService service(String secret, Clock clock) {
-        return new TokenService(new AuthSettings(secret.getBytes(StandardCharsets.UTF_8), false, "realtime-service",
+        return new TokenService(new AuthSettings(secret.getBytes(StandardCharsets.UTF_8), List.of(), false, "realtime-service",
                                                  Duration.ofHours(1), List.of()), clock);
     }
 }
