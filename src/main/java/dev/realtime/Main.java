@@ -43,6 +43,7 @@ import dev.realtime.http.OptionsFallback;
 import dev.realtime.http.ProblemDirectHandler;
 import dev.realtime.http.ProblemErrorHandler;
 import dev.realtime.http.PublishHandler;
+import dev.realtime.http.RefreshHandler;
 import dev.realtime.http.SessionsHandler;
 import dev.realtime.http.SecurityHeaders;
 import dev.realtime.http.UpgradeRequired;
@@ -54,6 +55,7 @@ import dev.realtime.limits.ConnectionLimits;
 import dev.realtime.limits.LoginGuard;
 import dev.realtime.ws.RealtimeEndpoint;
 import dev.realtime.ws.SessionRegistry;
+import dev.realtime.ws.TokenExpiry;
 
 /** Starts the service: HTTP and the WebSocket on one port. */
 public final class Main {
@@ -99,6 +101,7 @@ public final class Main {
 
         TokenService tokens = new TokenService(auth, clock);
         RequestAuthenticator requests = new RequestAuthenticator(tokens);
+        Authenticator users = new Authenticator(auth.users());
         SessionRegistry sessions = new SessionRegistry();
         Backplane backplane = cluster.redisUrl().isPresent()
                 ? new RedisBackplane(cluster, sessions)
@@ -122,13 +125,16 @@ public final class Main {
                 .routing(routing -> routing
                         .addFeature(new SecurityHeaders())
                         .addFeature(new CorsRefusal(cors))
-                        .addFeature(new PeriodicTask("ws-keepalive", Keepalive.tick(ws.pingInterval()), new Keepalive(sessions)))
+                        .addFeature(new PeriodicTask("ws-keepalive", Keepalive.tick(ws.pingInterval()),
+                                                     keepaliveAndExpiry(sessions, ws, clock)))
                         .update(r -> heartbeat(backplane, cluster).ifPresent(r::addFeature))
                         .update(r -> push.tickInterval().ifPresent(
                                 interval -> r.addFeature(new PeriodicTask("ws-tick", interval, hub::tick))))
                         .error(Throwable.class, new ProblemErrorHandler())
-                        .post("/login", new LoginHandler(new Authenticator(auth.users()), tokens, new LoginGuard(limits, clock)))
+                        .post("/login", new LoginHandler(users, tokens, new LoginGuard(limits, clock)))
                         .any("/login", MethodNotAllowed.allowing(Method.POST))
+                        .post("/login/refresh", new RefreshHandler(requests, users, tokens, clock))
+                        .any("/login/refresh", MethodNotAllowed.allowing(Method.POST))
                         .post("/messages", new PublishHandler(requests, hub, push.publishRole()))
                         .any("/messages", MethodNotAllowed.allowing(Method.POST))
                         .get("/sessions", new SessionsHandler(requests, sessions, backplane, push.adminRole()))
@@ -141,6 +147,16 @@ public final class Main {
                 .addRouting(WsRouting.builder()
                                     .endpoint("/", endpoint::newListener));
         return sessions;
+    }
+
+    /** Both walk every session on one timer: pings (a slot per run) and token expiry, with no timer per session. */
+    private static Runnable keepaliveAndExpiry(SessionRegistry sessions, WsSettings ws, Clock clock) {
+        Keepalive keepalive = new Keepalive(sessions);
+        TokenExpiry expiry = new TokenExpiry(sessions, ws.tokenExpiryWarning(), clock);
+        return () -> {
+            keepalive.run();
+            expiry.run();
+        };
     }
 
     /** With Redis, its heartbeat (presence); it leaves the cluster when the server stops. */

@@ -19,6 +19,7 @@ import dev.realtime.support.Browser;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RunningServer;
+import dev.realtime.support.TestServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -178,6 +179,26 @@ class ConsoleBrowserTest {
             alice.driver().findElement(By.id("reconnect")).click();
             alice.await(d -> welcomes(alice) == 2);
             assertFalse(problem.isDisplayed());
+        }
+    }
+
+    /** The token lives 62 s and the warning comes 60 s before: the console refreshes it about every 2 s. */
+    @Test
+    void theConsoleRefreshesItsSessionsTokenByItselfAndSaysSo() {
+        try (TestServer shortTokens = TestServer.start(Map.of("CORS_ORIGIN", "https://app.example.test",
+                                                              "TOKEN_TTL_SECONDS", "62", "WS_TOKEN_EXPIRY_WARNING_SECONDS", "60"));
+             Browser alice = Browser.open(shortTokens.http("/console/").toString())) {
+            String session = login(alice, "alice");
+            awaitIn(alice, m -> m.path("type").asText().equals("token_expiring"));
+            awaitIn(alice, m -> m.path("type").asText().equals("ack") && m.path("id").asText().startsWith("refresh-")
+                    && m.has("tokenExpiresAt"));
+            assertTrue(logLines(alice).stream().anyMatch(l -> l.contains("Token refreshed by the console")),
+                       "the refresh is in the log: " + logLines(alice));
+            assertEquals(session, alice.driver().findElement(By.id("welcome-session")).getText(), "the same session goes on");
+            assertEquals(1, welcomes(alice));
+            assertEverythingSentAndReceivedIsInTheContract(alice);
+            assertTheTokenIsOnlyInMemory(alice);
+            assertNoConsoleErrors(alice);
         }
     }
 

@@ -23,6 +23,8 @@ public final class AppConfig {
             Map.entry("JWT_PREVIOUS_SECRETS", "app.auth.jwt.previous-secrets"),
             Map.entry("JWT_ISSUER", "app.auth.jwt.issuer"),
             Map.entry("TOKEN_TTL_SECONDS", "app.auth.jwt.ttl-seconds"),
+            Map.entry("SESSION_MAX_LIFETIME_SECONDS", "app.auth.jwt.session-max-lifetime-seconds"),
+            Map.entry("WS_TOKEN_EXPIRY_WARNING_SECONDS", "app.ws.token-expiry-warning-seconds"),
             Map.entry("WS_MAX_MESSAGE_BYTES", "app.ws.max-message-bytes"),
             Map.entry("WS_PING_INTERVAL_SECONDS", "app.ws.ping-interval-seconds"),
             Map.entry("WS_DRAIN_TIMEOUT_SECONDS", "app.ws.drain-timeout-seconds"),

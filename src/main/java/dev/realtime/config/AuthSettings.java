@@ -14,12 +14,15 @@ import io.helidon.config.Config;
  * @param jwtSecret           HMAC-SHA256 key that signs, at least 32 bytes
  * @param previousSecrets     keys that no longer sign but still verify (a key rotation), each at least 32 bytes
  * @param defaultSecretActive true when no key was configured and the built-in development key is used
+ * @param tokenTtl            how long a token is valid from its issue
+ * @param sessionMaxLifetime  how long after a password login refreshed tokens may still be issued ({@code auth_time})
  */
 public record AuthSettings(byte[] jwtSecret,
                            List<byte[]> previousSecrets,
                            boolean defaultSecretActive,
                            String issuer,
                            Duration tokenTtl,
+                           Duration sessionMaxLifetime,
                            List<UserAccount> users) {
     /** Used only when no key is configured; its use is logged loudly at start. */
     private static final String DEVELOPMENT_SECRET = "development-only-signing-key-change-me-0123456789";
@@ -38,6 +41,11 @@ public record AuthSettings(byte[] jwtSecret,
         if (ttlSeconds < 1) {
             throw new IllegalStateException("app.auth.jwt.ttl-seconds (TOKEN_TTL_SECONDS) must be at least 1");
         }
+        long maxLifetimeSeconds = auth.get("jwt.session-max-lifetime-seconds").asLong().orElse(43_200L);
+        if (maxLifetimeSeconds < ttlSeconds) {
+            throw new IllegalStateException("app.auth.jwt.session-max-lifetime-seconds (SESSION_MAX_LIFETIME_SECONDS) must be at "
+                                                    + "least the token lifetime (TOKEN_TTL_SECONDS, " + ttlSeconds + ")");
+        }
         List<UserAccount> users = auth.get("users").asNodeList().orElse(List.of())
                 .stream()
                 .map(UserAccount::from)
@@ -47,6 +55,7 @@ public record AuthSettings(byte[] jwtSecret,
                                 configured.isEmpty(),
                                 auth.get("jwt.issuer").asString().orElse("realtime-service"),
                                 Duration.ofSeconds(ttlSeconds),
+                                Duration.ofSeconds(maxLifetimeSeconds),
                                 users);
     }
 

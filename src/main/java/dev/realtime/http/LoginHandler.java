@@ -1,7 +1,5 @@
 package dev.realtime.http;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -31,9 +29,6 @@ public final class LoginHandler implements Handler {
         this.guard = guard;
     }
 
-    record TokenResponse(String token, String tokenType, long expiresIn) {
-    }
-
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         JsonNode body = JsonBodies.readObject(req, "'username' and 'password'");
@@ -45,8 +40,7 @@ public final class LoginHandler implements Handler {
         RealtimeMetrics.login(authenticated.isPresent());
         Identity identity = authenticated
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CREDENTIALS, "Unknown user or wrong password."));
-        res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
-        JsonBodies.send(res, Status.OK_200, new TokenResponse(tokens.issue(identity), "Bearer", tokens.ttl().toSeconds()));
+        TokenResponse.send(res, tokens.issue(identity), tokens.ttl().toSeconds());
     }
 
     private static String requiredString(JsonNode body, String name, int maxLength) {

@@ -108,6 +108,14 @@ class TokenServiceTest {
     }
 
     @Test
+    void anAuthTimeAfterTheTokensIssueOrNotANumberIsRefused() {
+        assertCode(ErrorCode.INVALID_TOKEN, javaJwt().withClaim("auth_time", NOW.getEpochSecond()).sign(JAVA_JWT));
+        assertCode(ErrorCode.INVALID_TOKEN, javaJwt().withClaim("auth_time", "yesterday").sign(JAVA_JWT));
+        assertEquals(NOW.minusSeconds(600), tokens.verifyToken(javaJwt().withClaim("auth_time", NOW.minusSeconds(600).getEpochSecond())
+                .sign(JAVA_JWT)).authTime());
+    }
+
+    @Test
     void aTokenNamesItsKeyByAShortHashNeverTheKeyItself() {
         DecodedJWT decoded = JWT.decode(tokens.issue(new Identity("alice", List.of())));
         String kid = decoded.getKeyId();
@@ -161,13 +169,13 @@ class TokenServiceTest {
 
     private static TokenService service(Instant now) {
         return new TokenService(new AuthSettings(SECRET.getBytes(StandardCharsets.UTF_8), List.of(), false, "realtime-service",
-                                                 Duration.ofHours(1), List.of()), Clock.fixed(now, ZoneOffset.UTC));
+                                                 Duration.ofHours(1), Duration.ofHours(12), List.of()), Clock.fixed(now, ZoneOffset.UTC));
     }
 
     private static TokenService service(String secret, List<String> previous) {
         return new TokenService(new AuthSettings(secret.getBytes(StandardCharsets.UTF_8),
                                                  previous.stream().map(p -> p.getBytes(StandardCharsets.UTF_8)).toList(),
-                                                 false, "realtime-service", Duration.ofHours(1), List.of()),
+                                                 false, "realtime-service", Duration.ofHours(1), Duration.ofHours(12), List.of()),
                                 Clock.fixed(NOW, ZoneOffset.UTC));
     }
 }

@@ -27,6 +27,7 @@ public final class WsClient implements AutoCloseable {
     /** Messages, or the AssertionError of one that broke the contract (thrown to the test by next()). */
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason;
     private final WebSocket socket;
 
     private WsClient(URI uri, Map<String, String> headers) {
@@ -98,6 +99,11 @@ public final class WsClient implements AutoCloseable {
         return code;
     }
 
+    /** The reason of the server's close frame, once {@link #awaitClose} returned. */
+    public String closeReason() {
+        return closeReason;
+    }
+
     public boolean isClosed() {
         return closeCode.isDone();
     }
@@ -159,6 +165,7 @@ public final class WsClient implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closeCode.complete(statusCode);
             return null;
         }
