@@ -1,6 +1,7 @@
 package dev.realtime;
 
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
@@ -19,6 +21,7 @@ import dev.realtime.support.Browser;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RunningServer;
+import dev.realtime.support.TestCertificate;
 import dev.realtime.support.TestServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -179,6 +182,20 @@ class ConsoleBrowserTest {
             alice.driver().findElement(By.id("reconnect")).click();
             alice.await(d -> welcomes(alice) == 2);
             assertFalse(problem.isDisplayed());
+        }
+    }
+
+    /** With TLS the service's port speaks only HTTPS and WSS: a welcome proves the page opened wss:// by itself. */
+    @Test
+    void onAnHttpsPageTheConsoleOpensItsWebSocketWithWss(@TempDir Path certs) {
+        TestCertificate.create("console-test").writeTo(certs);
+        try (TestServer secure = TestServer.start(Map.of("CORS_ORIGIN", "https://app.example.test",
+                                                         "TLS_CERT_FILE", certs.resolve("cert.pem").toString(),
+                                                         "TLS_KEY_FILE", certs.resolve("key.pem").toString()));
+             Browser alice = Browser.open("https://127.0.0.1:" + secure.port() + "/console/")) {
+            login(alice, "alice");
+            assertEquals(1, secure.sessions().size(), "the session is on the port that speaks only TLS");
+            assertNoConsoleErrors(alice);
         }
     }
 

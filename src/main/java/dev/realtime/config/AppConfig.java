@@ -47,7 +47,11 @@ public final class AppConfig {
             Map.entry("INSTANCE_ID", "app.cluster.instance-id"),
             Map.entry("CLUSTER_HEARTBEAT_SECONDS", "app.cluster.heartbeat-seconds"),
             Map.entry("IDLE_CONNECTION_PERIOD", "server.idle-connection-period"),
-            Map.entry("MAX_BODY_BYTES", "server.max-payload-size"));
+            Map.entry("MAX_BODY_BYTES", "server.max-payload-size"),
+            Map.entry("TLS_CERT_FILE", "app.tls.cert-file"),
+            Map.entry("TLS_KEY_FILE", "app.tls.key-file"),
+            Map.entry("TLS_PORT", "app.tls.port"),
+            Map.entry("TLS_RELOAD_CHECK_SECONDS", "app.tls.reload-check-seconds"));
     /** {@code CORS_ORIGIN} is a comma-separated list, as in the tutorial's {@code .env}. */
     private static final String CORS_ORIGIN = "CORS_ORIGIN";
     private static final String CORS_ORIGINS_KEY = "app.cors.allowed-origins";

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.net.SocketFactory;
+
 /**
  * HTTP/1.1 on a plain socket, for what the JDK client will not send (a WebSocket upgrade whose
  * rejection we want to read whole, a body larger than its Content-Length says).
@@ -25,6 +27,11 @@ public final class RawHttp {
 
     /** A WebSocket upgrade request for {@code pathAndQuery} with the given extra headers. */
     public static Response upgrade(int port, String pathAndQuery, Map<String, String> headers) {
+        return upgrade(SocketFactory.getDefault(), port, pathAndQuery, headers);
+    }
+
+    /** As {@link #upgrade(int, String, Map)}, over the sockets of {@code sockets} (TLS ones: {@code SSLSocketFactory}). */
+    public static Response upgrade(SocketFactory sockets, int port, String pathAndQuery, Map<String, String> headers) {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("Host", "127.0.0.1:" + port);
         all.put("Connection", "Upgrade");
@@ -32,11 +39,16 @@ public final class RawHttp {
         all.put("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
         all.put("Sec-WebSocket-Version", "13");
         all.putAll(headers);
-        return exchange(port, "GET", pathAndQuery, all, null);
+        return exchange(sockets, port, "GET", pathAndQuery, all, null);
     }
 
     public static Response exchange(int port, String method, String path, Map<String, String> headers, byte[] body) {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        return exchange(SocketFactory.getDefault(), port, method, path, headers, body);
+    }
+
+    private static Response exchange(SocketFactory sockets, int port, String method, String path, Map<String, String> headers,
+                                     byte[] body) {
+        try (Socket socket = sockets.createSocket("127.0.0.1", port)) {
             write(socket, port, method, path, headers, body);
             return read(socket.getInputStream());
         } catch (IOException e) {

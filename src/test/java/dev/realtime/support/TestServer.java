@@ -69,6 +69,11 @@ public final class TestServer implements ServiceUnderTest, AutoCloseable {
         return server.port();
     }
 
+    /** With {@code TLS_PORT}, the port that serves TLS. */
+    public int tlsPort() {
+        return server.port(Main.TLS_SOCKET);
+    }
+
     public SessionRegistry sessions() {
         return sessions;
     }

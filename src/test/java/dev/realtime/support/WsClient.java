@@ -12,6 +12,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,18 +32,23 @@ public final class WsClient implements AutoCloseable {
     private volatile String closeReason;
     private final WebSocket socket;
 
-    private WsClient(URI uri, Map<String, String> headers) {
-        var builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(WAIT);
+    private WsClient(URI uri, Map<String, String> headers, HttpClient client) {
+        var builder = client.newWebSocketBuilder().connectTimeout(WAIT);
         headers.forEach(builder::header);
         this.socket = builder.buildAsync(uri, new Listener()).join();
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri, Map.of());
+        return connect(uri, Map.of());
     }
 
     public static WsClient connect(URI uri, Map<String, String> headers) {
-        return new WsClient(uri, headers);
+        return new WsClient(uri, headers, HttpClient.newHttpClient());
+    }
+
+    /** A {@code wss://} connection that trusts what {@code tls} trusts (a test certificate). */
+    public static WsClient connect(URI uri, SSLContext tls) {
+        return new WsClient(uri, Map.of(), HttpClient.newBuilder().sslContext(tls).build());
     }
 
     /** The next message, already validated against the contract. */
