@@ -30,10 +30,12 @@ public sealed interface Outbound {
         return 0;
     }
 
-    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance"})
-    record Welcome(String sessionId, String user, List<String> roles, String connectedAt, String instance) implements Outbound {
+    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance", "tokenExpiresAt"})
+    record Welcome(String sessionId, String user, List<String> roles, String connectedAt, String instance,
+                   String tokenExpiresAt) implements Outbound {
         public Welcome(ConnectedSession session, String instance) {
-            this(session.id(), session.user(), session.identity().roles(), session.connectedAt().toString(), instance);
+            this(session.id(), session.user(), session.identity().roles(), session.connectedAt().toString(), instance,
+                 session.tokenExpiresAt().toString());
         }
 
         @Override
@@ -82,18 +84,23 @@ public sealed interface Outbound {
     }
 
     /**
-     * @param delivered sessions reached, for broadcast and direct requests; null otherwise
-     * @param degraded  true when other instances could not be reached; null otherwise
+     * @param delivered      sessions reached, for broadcast and direct requests; null otherwise
+     * @param degraded       true when other instances could not be reached; null otherwise
+     * @param tokenExpiresAt the new token's expiry, for a refresh; null otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "id", "delivered", "degraded"})
-    record Ack(String id, Integer delivered, Boolean degraded) implements Outbound {
+    @JsonPropertyOrder({"type", "id", "delivered", "degraded", "tokenExpiresAt"})
+    record Ack(String id, Integer delivered, Boolean degraded, String tokenExpiresAt) implements Outbound {
         static Ack of(String id) {
-            return new Ack(id, null, null);
+            return new Ack(id, null, null, null);
         }
 
         static Ack of(String id, MessageHub.Delivery delivery) {
-            return new Ack(id, delivery.delivered(), delivery.degraded() ? Boolean.TRUE : null);
+            return new Ack(id, delivery.delivered(), delivery.degraded() ? Boolean.TRUE : null, null);
+        }
+
+        static Ack refreshed(String id, ConnectedSession session) {
+            return new Ack(id, null, null, session.tokenExpiresAt().toString());
         }
 
         @Override
@@ -107,6 +114,14 @@ public sealed interface Outbound {
         @Override
         public String type() {
             return "presence";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "expiresAt"})
+    record TokenExpiring(String expiresAt) implements Outbound {
+        @Override
+        public String type() {
+            return "token_expiring";
         }
     }
 
