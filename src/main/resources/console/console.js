@@ -3,13 +3,14 @@
 // in localStorage, sessionStorage or a cookie, so it is gone with the tab and no other page can read it.
 
 // What the client sends, shaped as asyncapi.yaml's ClientMessage (Echo, BroadcastRequest, DirectRequest,
-// Subscribe, Unsubscribe). Each payload is an object with the typed text, as in the document's examples.
+// Subscribe, Unsubscribe, Refresh). Each payload is an object with the typed text, as in the document's examples.
 const outgoing = {
     echo: (id, text) => ({type: 'echo', id, payload: {text}}),
     broadcast: (id, text) => ({type: 'broadcast', id, payload: {text}}),
     direct: (id, to, text) => ({type: 'direct', id, to, payload: {text}}),
     subscribe: (id, topic) => ({type: 'subscribe', id, topic}),
     unsubscribe: (id, topic) => ({type: 'unsubscribe', id, topic}),
+    refresh: (id, newToken) => ({type: 'refresh', id, token: newToken}),
 };
 
 // Close codes in plain words: the server's (x-close-codes in asyncapi.yaml), plus 1006, which the browser
@@ -22,6 +23,7 @@ const CLOSE_CODES = {
     1008: 'you were too slow to read your messages, so the server dropped you',
     1009: 'message too big for the server',
     1011: 'the server hit an internal error',
+    4001: 'your token expired and could not be refreshed',
 };
 
 // Reconnecting after these would only repeat what caused them: the user decides (Reconnect button).
@@ -139,6 +141,10 @@ function closed(ws, event, opened) {
     socket = null;
     const words = `${event.code} — ${CLOSE_CODES[event.code] ?? 'no description'}${event.reason ? ` (“${event.reason}”)` : ''}`;
     log('problem', `Connection closed: ${words}`);
+    if (event.code === 4001) {
+        logout('Your token has expired: log in again.');
+        return;
+    }
     // A connection that never opened on the first try is a refused handshake, and trying again will not help.
     const retry = !NO_RECONNECT.has(event.code) && (opened || retries > 0);
     if (!retry) {
@@ -177,9 +183,30 @@ function send(build, ...args) {
     }
     // Ids name the request (echo-1, broadcast-2 ...), so an ack or error says in itself what it answers.
     const message = build(`${build.name}-${++sent}`, ...args);
-    const text = JSON.stringify(message);
-    socket.send(text);
-    log('out', `${message.type} ${message.id}`, text);
+    socket.send(JSON.stringify(message));
+    // A token is never shown, not even in the log.
+    const shown = message.token ? {...message, token: '…'} : message;
+    log('out', `${message.type} ${message.id}`, JSON.stringify(shown));
+}
+
+/** Asked by token_expiring: a new token from POST /login/refresh, handed to the open session with refresh. */
+async function refreshToken() {
+    let response;
+    try {
+        response = await fetch('/login/refresh', {method: 'POST', headers: {Authorization: `Bearer ${token}`}});
+    } catch (e) {
+        log('problem', `The token could not be refreshed (${e.message}); the session ends when it expires.`);
+        return;
+    }
+    const body = await response.json().catch(() => null);
+    if (!response.ok) {
+        log('problem', `The token could not be refreshed: ${problemInWords(response, body)}. The session ends when it expires.`);
+        return;
+    }
+    token = body.token;
+    tokenExpiresAt = Date.now() + body.expiresIn * 1000;
+    log('info', `Token refreshed by the console; the new one is valid for ${body.expiresIn} s.`);
+    send(outgoing.refresh, token);
 }
 
 function receive(text) {
@@ -204,6 +231,9 @@ function receive(text) {
         if ($('presence').checked) {
             send(outgoing.subscribe, 'presence');
         }
+    }
+    if (message.type === 'token_expiring') {
+        refreshToken();
     }
 }
 
@@ -230,7 +260,12 @@ function describe(m) {
         case 'direct':
             return `Direct message from ${m.from}`;
         case 'ack':
+            if (m.tokenExpiresAt) {
+                return `Session token replaced (${m.id}): the session lasts until ${m.tokenExpiresAt}`;
+            }
             return m.delivered === undefined ? `Done: ${m.id}` : `${m.id} reached ${m.delivered} session(s)`;
+        case 'token_expiring':
+            return `The session's token expires at ${m.expiresAt}; refreshing it`;
         case 'presence':
             return `${m.user} ${m.event === 'join' ? 'connected' : 'disconnected'} (session ${m.sessionId})`;
         case 'tick':

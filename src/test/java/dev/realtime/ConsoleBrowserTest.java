@@ -1,9 +1,7 @@
 package dev.realtime;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.http.HttpRequest;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -12,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -21,6 +20,8 @@ import dev.realtime.support.Browser;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RunningServer;
+import dev.realtime.support.TestCertificate;
+import dev.realtime.support.TestServer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,15 +38,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(120)
 class ConsoleBrowserTest {
-    /** Known up front: the page's origin, http://127.0.0.1:PORT, must be an allowed origin for the WebSocket. */
-    private static final int PORT = freePort();
     /** Small, so that the console can send a message over it (1009). */
     private static final int MAX_MESSAGE_BYTES = 4096;
 
+    /**
+     * The page's own origin (http://127.0.0.1:port) is deliberately not in CORS_ORIGIN: the console works on
+     * whatever host name the service is reached by (same-origin upgrades are always allowed).
+     */
     @RegisterExtension
     static final RunningServer server = RunningServer.perClass(Map.of(
-            "PORT", String.valueOf(PORT),
-            "CORS_ORIGIN", "http://127.0.0.1:" + PORT,
+            "CORS_ORIGIN", "https://app.example.test",
             "WS_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE_BYTES)));
 
     /** Per test rather than per class, so that a skip shows up as skipped tests in the report, not as none run. */
@@ -212,6 +214,40 @@ class ConsoleBrowserTest {
         }
     }
 
+    /** With TLS the service's port speaks only HTTPS and WSS: a welcome proves the page opened wss:// by itself. */
+    @Test
+    void onAnHttpsPageTheConsoleOpensItsWebSocketWithWss(@TempDir Path certs) {
+        TestCertificate.create("console-test").writeTo(certs);
+        try (TestServer secure = TestServer.start(Map.of("CORS_ORIGIN", "https://app.example.test",
+                                                         "TLS_CERT_FILE", certs.resolve("cert.pem").toString(),
+                                                         "TLS_KEY_FILE", certs.resolve("key.pem").toString()));
+             Browser alice = Browser.open("https://127.0.0.1:" + secure.port() + "/console/")) {
+            login(alice, "alice");
+            assertEquals(1, secure.sessions().size(), "the session is on the port that speaks only TLS");
+            assertNoConsoleErrors(alice);
+        }
+    }
+
+    /** The token lives 62 s and the warning comes 60 s before: the console refreshes it about every 2 s. */
+    @Test
+    void theConsoleRefreshesItsSessionsTokenByItselfAndSaysSo() {
+        try (TestServer shortTokens = TestServer.start(Map.of("CORS_ORIGIN", "https://app.example.test",
+                                                              "TOKEN_TTL_SECONDS", "62", "WS_TOKEN_EXPIRY_WARNING_SECONDS", "60"));
+             Browser alice = Browser.open(shortTokens.http("/console/").toString())) {
+            String session = login(alice, "alice");
+            awaitIn(alice, m -> m.path("type").asText().equals("token_expiring"));
+            awaitIn(alice, m -> m.path("type").asText().equals("ack") && m.path("id").asText().startsWith("refresh-")
+                    && m.has("tokenExpiresAt"));
+            assertTrue(logLines(alice).stream().anyMatch(l -> l.contains("Token refreshed by the console")),
+                       "the refresh is in the log: " + logLines(alice));
+            assertEquals(session, alice.driver().findElement(By.id("welcome-session")).getText(), "the same session goes on");
+            assertEquals(1, welcomes(alice));
+            assertEverythingSentAndReceivedIsInTheContract(alice);
+            assertTheTokenIsOnlyInMemory(alice);
+            assertNoConsoleErrors(alice);
+        }
+    }
+
     private static String login(Browser browser, String user) {
         submit(browser, "login-form", Map.of("username", user, "password", user + "-password"));
         browser.await(d -> d.findElement(By.id("welcome-user")).getText().equals(user));
@@ -276,13 +312,5 @@ class ConsoleBrowserTest {
 
     private static void assertNoConsoleErrors(Browser browser) {
         assertEquals(List.of(), browser.consoleProblems(), "browser console: " + browser.consoleLog());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

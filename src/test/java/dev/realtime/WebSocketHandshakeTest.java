@@ -3,6 +3,8 @@ package dev.realtime;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -92,6 +94,63 @@ class WebSocketHandshakeTest {
     void aForeignOriginIs403EvenWithAValidToken() {
         String token = Http.login(server, "alice", "alice-password");
         assertRejected("/?token=" + token, Map.of("Origin", "https://evil.example"), 403, "origin_not_allowed");
+    }
+
+    /** The console reached by any host name opens its WebSocket: its origin is the Host it sent the upgrade to. */
+    @ParameterizedTest(name = "Host {0}, Origin {1}")
+    @CsvSource({
+            "127.0.0.1:PORT,              http://127.0.0.1:PORT",
+            "realtime.example.test:PORT,  http://realtime.example.test:PORT",
+            "realtime.example.test,       http://realtime.example.test",
+            "realtime.example.test,       http://realtime.example.test:80",
+            "realtime.example.test:80,    http://realtime.example.test",
+            "[::1]:PORT,                  http://[::1]:PORT",
+    })
+    void theServicesOwnOriginMayUpgradeUnderAnyHostName(String host, String origin) {
+        String token = Http.login(server, "alice", "alice-password");
+        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of("Host", withPort(host), "Origin", withPort(origin)));
+        assertEquals(101, response.status(), response.body());
+    }
+
+    /** Each look-alike of the service's own origin (the cases above) is still a foreign origin. */
+    @ParameterizedTest(name = "Host {0}, Origin {1}")
+    @CsvSource({
+            "127.0.0.1:PORT,              http://127.0.0.1:OTHER",
+            "realtime.example.test:PORT,  http://realtime.example.test.evil:PORT",
+            "realtime.example.test:PORT,  http://evil-realtime.example.test:PORT",
+            "realtime.example.test:PORT,  http://example.test:PORT",
+            "realtime.example.test:PORT,  http://realtime.example:PORT",
+            "realtime.example.test,       http://realtime.example.test:8080",
+            "realtime.example.test,       https://realtime.example.test:80",
+            "realtime.example.test:PORT,  null",
+            "realtime.example.test:PORT,  http://realtime.example.test:PORT/",
+            "realtime.example.test:PORT,  http://user@realtime.example.test:PORT",
+            "realtime.example.test:PORT,  ws://realtime.example.test:PORT",
+            // On a plain connection an https page is another origin (behind a TLS proxy: list it in CORS_ORIGIN).
+            "realtime.example.test:PORT,  https://realtime.example.test:PORT",
+            "realtime.example.test,       https://realtime.example.test",
+    })
+    void aLookAlikeOfTheServicesOwnOriginIs403(String host, String origin) {
+        String token = Http.login(server, "alice", "alice-password");
+        assertRejected("/?token=" + token, Map.of("Host", withPort(host), "Origin", withPort(origin)), 403, "origin_not_allowed");
+    }
+
+    @Test
+    void withCorsOriginStarTheServicesOwnOriginMayUpgradeAndAForeignOneMayNot() {
+        try (TestServer open = TestServer.start(Map.of("CORS_ORIGIN", "*"))) {
+            String token = Http.login(open, "alice", "alice-password");
+            String self = "http://realtime.example.test:" + open.port();
+            var own = RawHttp.upgrade(open.port(), "/?token=" + token,
+                                      Map.of("Host", "realtime.example.test:" + open.port(), "Origin", self));
+            assertEquals(101, own.status(), own.body());
+            var foreign = RawHttp.upgrade(open.port(), "/?token=" + token,
+                                          Map.of("Host", "realtime.example.test:" + open.port(), "Origin", "https://evil.example"));
+            assertEquals(403, foreign.status(), foreign.body());
+        }
+    }
+
+    private static String withPort(String text) {
+        return text.replace("OTHER", String.valueOf(server.port() + 1)).replace("PORT", String.valueOf(server.port()));
     }
 
     @Test

@@ -37,7 +37,12 @@ public final class Authenticator {
         if (account == null || !matches) {
             return Optional.empty();
         }
-        return Optional.of(new Identity(account.username(), account.roles()));
+        return current(username);
+    }
+
+    /** The user as the configuration has it now (its roles may have changed since a token was issued). */
+    public Optional<Identity> current(String username) {
+        return Optional.ofNullable(accounts.get(username)).map(account -> new Identity(account.username(), account.roles()));
     }
 
     /** A {@code $2a$} bcrypt hash with a random salt, as OpenBSD's bcrypt and htpasswd write them. */

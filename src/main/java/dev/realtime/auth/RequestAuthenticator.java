@@ -24,10 +24,10 @@ public final class RequestAuthenticator {
     /**
      * @throws ApiException {@code missing_token}, {@code invalid_token} or {@code token_expired}
      */
-    public Identity handshake(HttpPrologue prologue, Headers headers) {
+    public VerifiedToken handshake(HttpPrologue prologue, Headers headers) {
         var query = prologue.query();
         if (query.contains("token")) {
-            return tokens.verify(query.get("token"));
+            return tokens.verifyToken(query.get("token"));
         }
         return bearer(headers, "pass ?token=<token> or an Authorization: Bearer header");
     }
@@ -36,7 +36,25 @@ public final class RequestAuthenticator {
      * @throws ApiException {@code missing_token}, {@code invalid_token} or {@code token_expired}
      */
     public Identity bearer(Headers headers) {
+        return bearerToken(headers).identity();
+    }
+
+    /**
+     * As {@link #bearer}, with the token's expiry and login time.
+     *
+     * @throws ApiException {@code missing_token}, {@code invalid_token} or {@code token_expired}
+     */
+    public VerifiedToken bearerToken(Headers headers) {
         return bearer(headers, "send an Authorization: Bearer header");
+    }
+
+    /**
+     * A token sent on its own (a WebSocket {@code refresh}).
+     *
+     * @throws ApiException {@code invalid_token} or {@code token_expired}
+     */
+    public VerifiedToken token(String token) {
+        return tokens.verifyToken(token);
     }
 
     /**
@@ -50,7 +68,7 @@ public final class RequestAuthenticator {
         return identity;
     }
 
-    private Identity bearer(Headers headers, String how) {
+    private VerifiedToken bearer(Headers headers, String how) {
         if (!headers.contains(HeaderNames.AUTHORIZATION)) {
             throw new ApiException(ErrorCode.MISSING_TOKEN, "No token: " + how + " (POST /login issues one).");
         }
@@ -58,6 +76,6 @@ public final class RequestAuthenticator {
         if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new ApiException(ErrorCode.INVALID_TOKEN, "The Authorization header must use the Bearer scheme.");
         }
-        return tokens.verify(authorization.substring(BEARER.length()).trim());
+        return tokens.verifyToken(authorization.substring(BEARER.length()).trim());
     }
 }

@@ -20,8 +20,11 @@ public final class AppConfig {
             Map.entry("PORT", "server.port"),
             Map.entry("HOST", "server.host"),
             Map.entry("JWT_SECRET", "app.auth.jwt.secret"),
+            Map.entry("JWT_PREVIOUS_SECRETS", "app.auth.jwt.previous-secrets"),
             Map.entry("JWT_ISSUER", "app.auth.jwt.issuer"),
             Map.entry("TOKEN_TTL_SECONDS", "app.auth.jwt.ttl-seconds"),
+            Map.entry("SESSION_MAX_LIFETIME_SECONDS", "app.auth.jwt.session-max-lifetime-seconds"),
+            Map.entry("WS_TOKEN_EXPIRY_WARNING_SECONDS", "app.ws.token-expiry-warning-seconds"),
             Map.entry("WS_MAX_MESSAGE_BYTES", "app.ws.max-message-bytes"),
             Map.entry("WS_PING_INTERVAL_SECONDS", "app.ws.ping-interval-seconds"),
             Map.entry("WS_DRAIN_TIMEOUT_SECONDS", "app.ws.drain-timeout-seconds"),
@@ -38,6 +41,7 @@ public final class AppConfig {
             Map.entry("WS_MESSAGES_PER_SECOND", "app.limits.messages-per-second"),
             Map.entry("WS_RATE_LIMIT_STRIKES", "app.limits.rate-limit-strikes"),
             Map.entry("LOGIN_ATTEMPTS_PER_MINUTE", "app.login.attempts-per-minute"),
+            Map.entry("LOGIN_FAILURES_BEFORE_LOCKOUT", "app.login.failures-before-lockout"),
             Map.entry("LOGIN_FAILURES_PER_USER", "app.login.failures-per-user"),
             Map.entry("LOGIN_MAX_CONCURRENT_HASHES", "app.login.max-concurrent-hashes"),
             Map.entry("LOGIN_HASHING_WAIT_MS", "app.login.hashing-wait-ms"),
@@ -46,7 +50,11 @@ public final class AppConfig {
             Map.entry("INSTANCE_ID", "app.cluster.instance-id"),
             Map.entry("CLUSTER_HEARTBEAT_SECONDS", "app.cluster.heartbeat-seconds"),
             Map.entry("IDLE_CONNECTION_PERIOD", "server.idle-connection-period"),
-            Map.entry("MAX_BODY_BYTES", "server.max-payload-size"));
+            Map.entry("MAX_BODY_BYTES", "server.max-payload-size"),
+            Map.entry("TLS_CERT_FILE", "app.tls.cert-file"),
+            Map.entry("TLS_KEY_FILE", "app.tls.key-file"),
+            Map.entry("TLS_PORT", "app.tls.port"),
+            Map.entry("TLS_RELOAD_CHECK_SECONDS", "app.tls.reload-check-seconds"));
     /** {@code CORS_ORIGIN} is a comma-separated list, as in the tutorial's {@code .env}. */
     private static final String CORS_ORIGIN = "CORS_ORIGIN";
     private static final String CORS_ORIGINS_KEY = "app.cors.allowed-origins";

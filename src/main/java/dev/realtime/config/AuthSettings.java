@@ -2,6 +2,7 @@ package dev.realtime.config;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -10,13 +11,18 @@ import io.helidon.config.Config;
 /**
  * {@code app.auth}: how tokens are signed and who may log in.
  *
- * @param jwtSecret           HMAC-SHA256 key, at least 32 bytes
+ * @param jwtSecret           HMAC-SHA256 key that signs, at least 32 bytes
+ * @param previousSecrets     keys that no longer sign but still verify (a key rotation), each at least 32 bytes
  * @param defaultSecretActive true when no key was configured and the built-in development key is used
+ * @param tokenTtl            how long a token is valid from its issue
+ * @param sessionMaxLifetime  how long after a password login refreshed tokens may still be issued ({@code auth_time})
  */
 public record AuthSettings(byte[] jwtSecret,
+                           List<byte[]> previousSecrets,
                            boolean defaultSecretActive,
                            String issuer,
                            Duration tokenTtl,
+                           Duration sessionMaxLifetime,
                            List<UserAccount> users) {
     /** Used only when no key is configured; its use is logged loudly at start. */
     private static final String DEVELOPMENT_SECRET = "development-only-signing-key-change-me-0123456789";
@@ -24,24 +30,41 @@ public record AuthSettings(byte[] jwtSecret,
 
     public static AuthSettings from(Config auth) {
         var configured = auth.get("jwt.secret").asString().filter(s -> !s.isBlank());
-        byte[] secret = configured.orElse(DEVELOPMENT_SECRET).getBytes(StandardCharsets.UTF_8);
-        if (secret.length < MIN_SECRET_BYTES) {
-            throw new IllegalStateException("app.auth.jwt.secret (JWT_SECRET) must be at least "
-                                                    + MIN_SECRET_BYTES + " bytes for HS256, it has " + secret.length);
-        }
+        byte[] secret = key(configured.orElse(DEVELOPMENT_SECRET), "app.auth.jwt.secret (JWT_SECRET)");
+        // Comma-separated, as the environment variable is; blanks around the commas are not part of a key.
+        List<byte[]> previous = Arrays.stream(auth.get("jwt.previous-secrets").asString().orElse("").split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .map(s -> key(s, "each key of app.auth.jwt.previous-secrets (JWT_PREVIOUS_SECRETS)"))
+                .toList();
         long ttlSeconds = auth.get("jwt.ttl-seconds").asLong().orElse(3600L);
         if (ttlSeconds < 1) {
             throw new IllegalStateException("app.auth.jwt.ttl-seconds (TOKEN_TTL_SECONDS) must be at least 1");
+        }
+        long maxLifetimeSeconds = auth.get("jwt.session-max-lifetime-seconds").asLong().orElse(43_200L);
+        if (maxLifetimeSeconds < ttlSeconds) {
+            throw new IllegalStateException("app.auth.jwt.session-max-lifetime-seconds (SESSION_MAX_LIFETIME_SECONDS) must be at "
+                                                    + "least the token lifetime (TOKEN_TTL_SECONDS, " + ttlSeconds + ")");
         }
         List<UserAccount> users = auth.get("users").asNodeList().orElse(List.of())
                 .stream()
                 .map(UserAccount::from)
                 .toList();
         return new AuthSettings(secret,
+                                previous,
                                 configured.isEmpty(),
                                 auth.get("jwt.issuer").asString().orElse("realtime-service"),
                                 Duration.ofSeconds(ttlSeconds),
+                                Duration.ofSeconds(maxLifetimeSeconds),
                                 users);
+    }
+
+    private static byte[] key(String text, String name) {
+        byte[] key = text.getBytes(StandardCharsets.UTF_8);
+        if (key.length < MIN_SECRET_BYTES) {
+            throw new IllegalStateException(name + " must be at least " + MIN_SECRET_BYTES + " bytes for HS256, it has " + key.length);
+        }
+        return key;
     }
 
     /**

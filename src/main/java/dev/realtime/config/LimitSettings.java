@@ -12,7 +12,8 @@ import io.helidon.config.Config;
  * @param messagesPerSecond        average client messages per second per session (bursts of twice that)
  * @param rateLimitStrikes         messages over the rate in a row before the session is closed with 1008
  * @param loginAttemptsPerMinute   login attempts per client address per minute
- * @param loginFailuresPerUser     failed logins per username per 15 minutes
+ * @param loginFailuresBeforeLockout failed logins in a row per (username, client address) before that pair is locked
+ * @param loginFailuresPerUser     failed logins per username per 15 minutes over all addresses
  * @param loginMaxConcurrentHashes bcrypt verifications running at once
  * @param loginHashingWait         how long a login may wait for a hashing slot before it gets 503
  */
@@ -21,6 +22,7 @@ public record LimitSettings(int maxConnections,
                             int messagesPerSecond,
                             int rateLimitStrikes,
                             int loginAttemptsPerMinute,
+                            int loginFailuresBeforeLockout,
                             int loginFailuresPerUser,
                             int loginMaxConcurrentHashes,
                             Duration loginHashingWait) {
@@ -30,7 +32,8 @@ public record LimitSettings(int maxConnections,
                                  positive(app, "limits.messages-per-second", 100),
                                  positive(app, "limits.rate-limit-strikes", 10),
                                  positive(app, "login.attempts-per-minute", 30),
-                                 positive(app, "login.failures-per-user", 10),
+                                 positive(app, "login.failures-before-lockout", 5),
+                                 positive(app, "login.failures-per-user", 100),
                                  positive(app, "login.max-concurrent-hashes",
                                           Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
                                  Duration.ofMillis(positive(app, "login.hashing-wait-ms", 2000)));

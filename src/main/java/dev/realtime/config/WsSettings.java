@@ -13,8 +13,10 @@ import io.helidon.config.Config;
  * @param drainTimeout    on shutdown, how long clients get to answer the 1001 close
  * @param outboxCapacity  messages a session may have waiting to be written; a client that lets
  *                        more pile up is a slow consumer and is closed with 1008
+ * @param tokenExpiryWarning how long before its token expires a session is sent {@code token_expiring}
  */
-public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration drainTimeout, int outboxCapacity) {
+public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration drainTimeout, int outboxCapacity,
+                         Duration tokenExpiryWarning) {
     public static WsSettings from(Config ws) {
         int max = ws.get("max-message-bytes").asInt().orElse(65536);
         if (max < 1) {
@@ -29,6 +31,10 @@ public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration dr
         if (outbox < 1) {
             throw new IllegalStateException("app.ws.outbound-queue-size (WS_OUTBOUND_QUEUE_SIZE) must be positive");
         }
-        return new WsSettings(max, Duration.ofSeconds(ping), Duration.ofSeconds(drain), outbox);
+        long warning = ws.get("token-expiry-warning-seconds").asLong().orElse(60L);
+        if (warning < 0) {
+            throw new IllegalStateException("app.ws.token-expiry-warning-seconds (WS_TOKEN_EXPIRY_WARNING_SECONDS) must be >= 0");
+        }
+        return new WsSettings(max, Duration.ofSeconds(ping), Duration.ofSeconds(drain), outbox, Duration.ofSeconds(warning));
     }
 }

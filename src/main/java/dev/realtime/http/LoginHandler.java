@@ -1,7 +1,5 @@
 package dev.realtime.http;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -13,12 +11,12 @@ import dev.realtime.auth.Identity;
 import dev.realtime.auth.TokenService;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.contract.Fields;
 import dev.realtime.limits.LoginGuard;
 import dev.realtime.metrics.RealtimeMetrics;
 
 /** {@code POST /login}: a username and password in, a bearer token out (openapi.yaml {@code login}). */
 public final class LoginHandler implements Handler {
-    private static final int MAX_USERNAME = 128;
     private static final int MAX_PASSWORD = 1024;
 
     private final Authenticator authenticator;
@@ -31,13 +29,10 @@ public final class LoginHandler implements Handler {
         this.guard = guard;
     }
 
-    record TokenResponse(String token, String tokenType, long expiresIn) {
-    }
-
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         JsonNode body = JsonBodies.readObject(req, "'username' and 'password'");
-        String username = requiredString(body, "username", MAX_USERNAME);
+        String username = requiredString(body, "username", Fields.MAX_USER_LENGTH);
         String password = requiredString(body, "password", MAX_PASSWORD);
 
         var authenticated = guard.attempt(req.remotePeer().host(), username,
@@ -45,8 +40,7 @@ public final class LoginHandler implements Handler {
         RealtimeMetrics.login(authenticated.isPresent());
         Identity identity = authenticated
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CREDENTIALS, "Unknown user or wrong password."));
-        res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
-        JsonBodies.send(res, Status.OK_200, new TokenResponse(tokens.issue(identity), "Bearer", tokens.ttl().toSeconds()));
+        TokenResponse.send(res, tokens.issue(identity), tokens.ttl().toSeconds());
     }
 
     private static String requiredString(JsonNode body, String name, int maxLength) {
@@ -54,7 +48,7 @@ public final class LoginHandler implements Handler {
         if (value == null || !value.isTextual() || value.asText().isEmpty()) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is required and must be a non-empty string.");
         }
-        if (value.asText().length() > maxLength) {
+        if (!Fields.isText(value, maxLength)) {
             throw new ApiException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is longer than " + maxLength + " characters.");
         }
         return value.asText();

@@ -1,5 +1,6 @@
 package dev.realtime.limits;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -14,20 +15,24 @@ import dev.realtime.contract.ErrorCode;
 
 /**
  * Keeps {@code POST /login} from being a password-guessing oracle or a CPU denial of service:
- * attempts per client address, failed attempts per username, and a bounded number of bcrypt
- * verifications at once (bcrypt's cost stays high; what it costs in CPU is capped instead).
+ * attempts per client address, lockouts per (username, client address) ({@link LoginLockouts}), a much
+ * higher cap of failed attempts per username over all addresses (distributed guessing), and a bounded
+ * number of bcrypt verifications at once (bcrypt's cost stays high; what it costs in CPU is capped instead).
+ * The client address is the TCP peer's: no forwarding header is trusted.
  */
 public final class LoginGuard {
     private static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
 
     private final KeyedRateLimiter attemptsPerAddress;
+    private final LoginLockouts lockouts;
     private final KeyedRateLimiter failuresPerUser;
     private final Semaphore hashing;
     private final Duration hashingWait;
 
-    public LoginGuard(LimitSettings limits) {
+    public LoginGuard(LimitSettings limits, Clock clock) {
         this.attemptsPerAddress = new KeyedRateLimiter(new Rate(limits.loginAttemptsPerMinute(), Duration.ofMinutes(1),
                                                                 limits.loginAttemptsPerMinute()));
+        this.lockouts = new LoginLockouts(limits.loginFailuresBeforeLockout(), clock);
         this.failuresPerUser = new KeyedRateLimiter(new Rate(limits.loginFailuresPerUser(), FAILURE_WINDOW,
                                                              limits.loginFailuresPerUser()));
         this.hashing = new Semaphore(limits.loginMaxConcurrentHashes(), true);
@@ -42,10 +47,14 @@ public final class LoginGuard {
      */
     public Optional<Identity> attempt(String address, String username, Supplier<Optional<Identity>> check) {
         throwIfLimited(attemptsPerAddress.acquire(address), "Too many login attempts from this address.");
+        throwIfLimited(lockouts.retryAfter(username, address), "Too many failed logins for this user from this address.");
         throwIfLimited(failuresPerUser.peek(username), "Too many failed logins for this user.");
         Optional<Identity> identity = withHashingSlot(check);
         if (identity.isEmpty()) {
+            lockouts.failed(username, address);
             failuresPerUser.acquire(username);
+        } else {
+            lockouts.succeeded(username, address);
         }
         return identity;
     }

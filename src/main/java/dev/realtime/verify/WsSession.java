@@ -27,6 +27,7 @@ public final class WsSession implements AutoCloseable {
 
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason;
     private final WebSocket socket;
 
     private WsSession(HttpClient client, URI uri, Map<String, String> headers) throws IOException, InterruptedException {
@@ -79,6 +80,11 @@ public final class WsSession implements AutoCloseable {
         } catch (ExecutionException e) {
             throw new IOException("the connection failed before a close frame: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** The reason of the server's close frame, once {@link #awaitClose} returned. */
+    public String closeReason() {
+        return closeReason;
     }
 
     public boolean isClosed() {
@@ -137,6 +143,7 @@ public final class WsSession implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closeReason = reason;
             closeCode.complete(statusCode);
             return null;
         }

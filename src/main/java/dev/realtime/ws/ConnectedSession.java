@@ -9,19 +9,22 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 import dev.realtime.auth.Identity;
+import dev.realtime.auth.VerifiedToken;
 import dev.realtime.history.History;
 import dev.realtime.history.Position;
 import dev.realtime.ws.protocol.TextFrame;
 
 /**
- * One open WebSocket connection: who it belongs to, its outbound queue, and whether it answered
- * the last ping.
+ * One open WebSocket connection: who it belongs to (and until when: its token's expiry, moved by a
+ * {@code refresh}), its outbound queue, and whether it answered the last ping.
  */
 public final class ConnectedSession {
     private static final System.Logger LOG = System.getLogger(ConnectedSession.class.getName());
 
     private final String id;
-    private final Identity identity;
+    /** The user never changes; its roles and the token's expiry do, with a {@code refresh}. */
+    private volatile VerifiedToken token;
+    private final AtomicBoolean expiryWarned = new AtomicBoolean();
     private final Instant connectedAt;
     private final WsSession socket;
     private final Outbox outbox;
@@ -35,10 +38,10 @@ public final class ConnectedSession {
     /**
      * @param onSlowConsumer called once if the outbound queue overflows (before the session is closed with 1008)
      */
-    ConnectedSession(String id, Identity identity, Instant connectedAt, WsSession socket, int outboxCapacity,
+    ConnectedSession(String id, VerifiedToken token, Instant connectedAt, WsSession socket, int outboxCapacity,
                      Runnable onSlowConsumer) {
         this.id = id;
-        this.identity = identity;
+        this.token = token;
         this.connectedAt = connectedAt;
         this.socket = socket;
         this.onSlowConsumer = onSlowConsumer;
@@ -50,11 +53,26 @@ public final class ConnectedSession {
     }
 
     public Identity identity() {
-        return identity;
+        return token.identity();
     }
 
     public String user() {
-        return identity.user();
+        return token.identity().user();
+    }
+
+    public Instant tokenExpiresAt() {
+        return token.expiresAt();
+    }
+
+    /** The session goes on with a new token for its user (the caller checked the user). */
+    void refreshed(VerifiedToken newToken) {
+        token = newToken;
+        expiryWarned.set(false);
+    }
+
+    /** @return true the first time it is called for the current token */
+    boolean startExpiryWarning() {
+        return !expiryWarned.getAndSet(true);
     }
 
     public Instant connectedAt() {
@@ -139,7 +157,8 @@ public final class ConnectedSession {
     }
 
     /**
-     * Closes a peer that may not be reading (its queue overflowed, or it stopped answering pings): the close
+     * Closes a peer that may not be reading (its queue overflowed, or it stopped answering pings), or one a timer
+     * closes (its token expired), which must not wait on any one peer: the close
      * frame may wait behind a frame stuck in the socket, so it is sent off the caller's thread; the engine
      * cuts the TCP connection if the close handshake is not done within its close timeout.
      */

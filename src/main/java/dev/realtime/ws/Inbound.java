@@ -13,6 +13,9 @@ import static dev.realtime.contract.Fields.MAX_ID_LENGTH;
 
 /** The messages a client may send ({@code ClientMessage} in asyncapi.yaml), read strictly. */
 public sealed interface Inbound {
+    /** asyncapi.yaml {@code Refresh.token}: far above any token this service issues. */
+    int MAX_TOKEN_LENGTH = 8192;
+
     /** Every client message carries an id, so its reply ({@code echo}, {@code ack}, {@code error}) can be matched. */
     String id();
 
@@ -23,6 +26,10 @@ public sealed interface Inbound {
     }
 
     record DirectRequest(String id, String to, JsonNode payload) implements Inbound {
+    }
+
+    /** A new token for the session ({@code refresh}); verified by the listener. */
+    record RefreshRequest(String id, String token) implements Inbound {
     }
 
     /** {@code subscribe} ({@code on = true}) or {@code unsubscribe} to the only topic there is, {@code presence}. */
@@ -52,6 +59,7 @@ public sealed interface Inbound {
                                                payload(node));
             case "subscribe" -> new PresenceSubscription(id(node, "subscribe", Set.of("topic")), topic(node));
             case "unsubscribe" -> new PresenceSubscription(id(node, "unsubscribe", Set.of("topic")), !topic(node));
+            case "refresh" -> new RefreshRequest(id(node, "refresh", Set.of("token")), token(node));
             default -> throw new ApiException(ErrorCode.UNKNOWN_TYPE,
                                               "Unknown message type '" + abbreviate(type.asText()) + "'.");
         };
@@ -97,6 +105,13 @@ public sealed interface Inbound {
             throw invalid("'topic' must be 'presence', the only topic there is.");
         }
         return true;
+    }
+
+    private static String token(JsonNode node) {
+        if (!Fields.isText(node.get("token"), MAX_TOKEN_LENGTH)) {
+            throw invalid("'token' must be a string of 1 to " + MAX_TOKEN_LENGTH + " characters.");
+        }
+        return node.get("token").asText();
     }
 
     private static ApiException invalid(String detail) {

@@ -37,12 +37,12 @@ public sealed interface Outbound {
      * @param recovery what a resume recovered; null when the client did not ask for one
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance", "streams", "recovery"})
+    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance", "tokenExpiresAt", "streams", "recovery"})
     record Welcome(String sessionId, String user, List<String> roles, String connectedAt, String instance,
-                   List<Position> streams, Recovery recovery) implements Outbound {
+                   String tokenExpiresAt, List<Position> streams, Recovery recovery) implements Outbound {
         public Welcome(ConnectedSession session, String instance, List<Position> streams, Recovery recovery) {
             this(session.id(), session.user(), session.identity().roles(), session.connectedAt().toString(), instance,
-                 streams, recovery);
+                 session.tokenExpiresAt().toString(), streams, recovery);
         }
 
         @Override
@@ -116,18 +116,23 @@ public sealed interface Outbound {
     }
 
     /**
-     * @param delivered sessions reached, for broadcast and direct requests; null otherwise
-     * @param degraded  true when other instances could not be reached; null otherwise
+     * @param delivered      sessions reached, for broadcast and direct requests; null otherwise
+     * @param degraded       true when other instances could not be reached; null otherwise
+     * @param tokenExpiresAt the new token's expiry, for a refresh; null otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"type", "id", "delivered", "degraded"})
-    record Ack(String id, Integer delivered, Boolean degraded) implements Outbound {
+    @JsonPropertyOrder({"type", "id", "delivered", "degraded", "tokenExpiresAt"})
+    record Ack(String id, Integer delivered, Boolean degraded, String tokenExpiresAt) implements Outbound {
         static Ack of(String id) {
-            return new Ack(id, null, null);
+            return new Ack(id, null, null, null);
         }
 
         static Ack of(String id, MessageHub.Delivery delivery) {
-            return new Ack(id, delivery.delivered(), delivery.degraded() ? Boolean.TRUE : null);
+            return new Ack(id, delivery.delivered(), delivery.degraded() ? Boolean.TRUE : null, null);
+        }
+
+        static Ack refreshed(String id, ConnectedSession session) {
+            return new Ack(id, null, null, session.tokenExpiresAt().toString());
         }
 
         @Override
@@ -141,6 +146,14 @@ public sealed interface Outbound {
         @Override
         public String type() {
             return "presence";
+        }
+    }
+
+    @JsonPropertyOrder({"type", "expiresAt"})
+    record TokenExpiring(String expiresAt) implements Outbound {
+        @Override
+        public String type() {
+            return "token_expiring";
         }
     }
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpFeature;
@@ -12,7 +13,7 @@ import io.helidon.webserver.http.HttpRouting;
 
 /**
  * Runs a task now and then at a fixed delay while the server runs (keepalive, tick, the
- * backplane's heartbeat). An
+ * backplane's heartbeat, the TLS certificate's reload). An
  * {@link HttpFeature} only for its lifecycle: it starts after the server and stops with it.
  */
 public final class PeriodicTask implements HttpFeature {
@@ -20,7 +21,7 @@ public final class PeriodicTask implements HttpFeature {
 
     private final String name;
     private final Duration interval;
-    private final Runnable task;
+    private final Consumer<WebServer> task;
     private final Runnable afterStop;
     private ScheduledExecutorService timer;
 
@@ -30,6 +31,15 @@ public final class PeriodicTask implements HttpFeature {
 
     /** @param afterStop run once the server has stopped and the task with it */
     public PeriodicTask(String name, Duration interval, Runnable task, Runnable afterStop) {
+        this(name, interval, server -> task.run(), afterStop);
+    }
+
+    /** A task that acts on the running server (reloading its TLS certificate). */
+    public PeriodicTask(String name, Duration interval, Consumer<WebServer> task) {
+        this(name, interval, task, () -> { });
+    }
+
+    private PeriodicTask(String name, Duration interval, Consumer<WebServer> task, Runnable afterStop) {
         this.name = name;
         this.interval = interval;
         this.task = task;
@@ -43,7 +53,7 @@ public final class PeriodicTask implements HttpFeature {
     @Override
     public void afterStart(WebServer webServer) {
         timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(name).factory());
-        timer.scheduleWithFixedDelay(this::runSafely, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(() -> runSafely(webServer), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -54,9 +64,9 @@ public final class PeriodicTask implements HttpFeature {
         afterStop.run();
     }
 
-    private void runSafely() {
+    private void runSafely(WebServer webServer) {
         try {
-            task.run();
+            task.accept(webServer);
         } catch (RuntimeException e) {
             // A failed run must not cancel the schedule.
             LOG.log(Level.ERROR, name + " failed", e);

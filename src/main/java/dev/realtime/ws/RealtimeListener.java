@@ -17,7 +17,7 @@ import io.helidon.websocket.WsSession;
 
 import io.github.bucket4j.Bucket;
 
-import dev.realtime.auth.Identity;
+import dev.realtime.auth.VerifiedToken;
 import dev.realtime.config.WsSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
@@ -46,7 +46,7 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     private final Semaphore pushesInFlight = new Semaphore(PUSHES_IN_FLIGHT);
     /** Messages over the rate in a row. */
     private int strikes;
-    private Identity identity;
+    private VerifiedToken token;
     private List<Position> resumeFrom = List.of();
     private ConnectedSession session;
 
@@ -60,16 +60,16 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-        identity = endpoint.authenticator().handshake(prologue, headers);
-        resumeFrom = ResumeRequest.of(prologue, identity);
-        endpoint.connectionLimits().checkRoomFor(identity);
+        token = endpoint.authenticator().handshake(prologue, headers);
+        resumeFrom = ResumeRequest.of(prologue, token.identity());
+        endpoint.connectionLimits().checkRoomFor(token.identity());
         return Optional.empty();
     }
 
     @Override
     public void onOpen(WsSession socket) {
         String id = UUID.randomUUID().toString();
-        session = new ConnectedSession(id, identity, endpoint.clock().instant(), socket, settings.outboxCapacity(),
+        session = new ConnectedSession(id, token, endpoint.clock().instant(), socket, settings.outboxCapacity(),
                                        this::slowConsumer);
         if (registry.isDraining()) {
             session.closeWith(WsCloseCodes.GOING_AWAY, "Server shutting down");
@@ -163,6 +163,7 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
                 endpoint.hub().presenceEvents(session, subscription.on());
                 reply(Outbound.Ack.of(subscription.id()));
             }
+            case Inbound.RefreshRequest refresh -> refresh(refresh);
             }
         } catch (ApiException e) {
             LOG.log(Level.DEBUG, "Rejected message on session {0}: {1}", session.id(), e.code().wireName());
@@ -192,6 +193,19 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
         }
         answer(request.id(), endpoint.hub().broadcast(session.user(), request.payload())
                 .thenApply(delivery -> Outbound.Ack.of(request.id(), delivery)));
+    }
+
+    /** A new token for this session's user: the session lives on until it expires, with its roles. */
+    private void refresh(Inbound.RefreshRequest request) {
+        VerifiedToken newToken = endpoint.authenticator().token(request.token());
+        if (!newToken.identity().user().equals(session.user())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, "A refresh token must be for this session's user, "
+                    + session.user() + "; the session keeps its token.");
+        }
+        session.refreshed(newToken);
+        LOG.log(Level.DEBUG, "Session {0} (user {1}) refreshed its token, now expiring at {2}", session.id(), session.user(),
+                newToken.expiresAt());
+        reply(Outbound.Ack.refreshed(request.id(), session));
     }
 
     private void direct(Inbound.DirectRequest request) {
@@ -259,6 +273,7 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
             case Inbound.BroadcastRequest b -> "broadcast";
             case Inbound.DirectRequest d -> "direct";
             case Inbound.PresenceSubscription s -> s.on() ? "subscribe" : "unsubscribe";
+            case Inbound.RefreshRequest r -> "refresh";
         };
     }
 }

@@ -62,6 +62,8 @@ public final class Browser implements AutoCloseable {
         var logging = new LoggingPreferences();
         logging.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logging);
+        // The TLS tests' certificates are made on the spot and self-signed.
+        options.setAcceptInsecureCerts(true);
         var service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
         driver = new ChromeDriver(service, options);
         // Installed through DevTools, so it runs before the page's own scripts and is not itself subject to the CSP.

@@ -3,6 +3,7 @@ package dev.realtime.support;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
@@ -22,6 +23,10 @@ public final class ImageUnderTest implements ServiceUnderTest, AutoCloseable {
     private final GenericContainer<?> container;
 
     private ImageUnderTest(Map<String, String> extraEnv, Network network) {
+        this(extraEnv, network, container -> { });
+    }
+
+    private ImageUnderTest(Map<String, String> extraEnv, Network network, Consumer<GenericContainer<?>> customize) {
         Map<String, String> env = new HashMap<>(Map.of("JWT_SECRET", TestServer.SECRET,
                                                        "CORS_ORIGIN", TestServer.ALLOWED_ORIGIN,
                                                        "CONFIG_FILE", "/config/test-users.yaml",
@@ -32,11 +37,12 @@ public final class ImageUnderTest implements ServiceUnderTest, AutoCloseable {
                 .withExposedPorts(PORT)
                 .withEnv(env)
                 .withClasspathResourceMapping("test-users.yaml", "/config/test-users.yaml", BindMode.READ_ONLY)
-                .waitingFor(Wait.forHttp("/observe/health/live").forStatusCode(204)
+                .waitingFor(Wait.forHttp("/observe/health/live").forPort(PORT).forStatusCode(204)
                                     .withStartupTimeout(Duration.ofSeconds(60)));
         if (network != null) {
             container.withNetwork(network);
         }
+        customize.accept(container);
         container.start();
     }
 
@@ -48,6 +54,11 @@ public final class ImageUnderTest implements ServiceUnderTest, AutoCloseable {
     /** A fresh container on {@code network} with more environment (e.g. an instance of a cluster). */
     public static ImageUnderTest startNew(Map<String, String> env, Network network) {
         return new ImageUnderTest(env, network);
+    }
+
+    /** A fresh container with more environment and more set up (mounts, ports) before it starts. */
+    public static ImageUnderTest startNew(Map<String, String> env, Consumer<GenericContainer<?>> customize) {
+        return new ImageUnderTest(env, null, customize);
     }
 
     /** One container shared by the read-only test classes (started once per test JVM). */

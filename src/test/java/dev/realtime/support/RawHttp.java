@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.util.Map;
 
+import javax.net.SocketFactory;
+
 import dev.realtime.verify.RawHttp.Endpoint;
 import dev.realtime.verify.RawHttp.Response;
 
@@ -22,6 +24,19 @@ public final class RawHttp {
     public static Response upgrade(int port, String pathAndQuery, Map<String, String> headers) {
         try {
             return dev.realtime.verify.RawHttp.upgrade(Endpoint.local(port), pathAndQuery, headers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #upgrade(int, String, Map)}, over a socket of {@code sockets} (TLS: a test's own trust). */
+    public static Response upgrade(SocketFactory sockets, int port, String pathAndQuery, Map<String, String> headers) {
+        Endpoint endpoint = Endpoint.local(port);
+        try (Socket socket = sockets.createSocket(endpoint.host(), port)) {
+            socket.setSoTimeout(10_000);
+            dev.realtime.verify.RawHttp.write(socket, endpoint, "GET", pathAndQuery,
+                                              dev.realtime.verify.RawHttp.upgradeHeaders(headers), null);
+            return dev.realtime.verify.RawHttp.read(socket.getInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

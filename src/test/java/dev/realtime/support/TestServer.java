@@ -1,5 +1,6 @@
 package dev.realtime.support;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,11 +22,11 @@ public final class TestServer implements ServiceUnderTest, AutoCloseable {
     private final WebServer server;
     private final SessionRegistry sessions;
 
-    private TestServer(Map<String, String> env) {
+    private TestServer(Map<String, String> env, Clock clock) {
         var config = AppConfig.create(env);
         SessionRegistry[] registry = new SessionRegistry[1];
         this.server = WebServer.builder()
-                .update(builder -> registry[0] = Main.setup(builder, config))
+                .update(builder -> registry[0] = Main.setup(builder, config, clock))
                 // A free port, unless the test needs to know it up front (a browser's origin must be allowed).
                 .port(Integer.parseInt(env.getOrDefault("PORT", "0")))
                 .host("127.0.0.1")
@@ -41,15 +42,21 @@ public final class TestServer implements ServiceUnderTest, AutoCloseable {
 
     /** As {@link #start()}, with extra or replaced environment variables. */
     public static TestServer start(Map<String, String> overrides) {
+        return start(overrides, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Map)}, measuring token lifetimes and lockouts by {@code clock} (a {@link TestClock}). */
+    public static TestServer start(Map<String, String> overrides, Clock clock) {
         Map<String, String> env = new HashMap<>();
         env.put("JWT_SECRET", SECRET);
         env.put("CORS_ORIGIN", ALLOWED_ORIGIN);
         env.put("CONFIG_FILE", "src/test/resources/test-users.yaml");
         // The suites log in hundreds of times from 127.0.0.1; the throttles get their own tests (LimitsTest).
         env.put("LOGIN_ATTEMPTS_PER_MINUTE", "100000");
+        env.put("LOGIN_FAILURES_BEFORE_LOCKOUT", "100000");
         env.put("LOGIN_FAILURES_PER_USER", "100000");
         env.putAll(overrides);
-        return new TestServer(env);
+        return new TestServer(env, clock);
     }
 
     @Override
@@ -60,6 +67,11 @@ public final class TestServer implements ServiceUnderTest, AutoCloseable {
     @Override
     public int port() {
         return server.port();
+    }
+
+    /** With {@code TLS_PORT}, the port that serves TLS. */
+    public int tlsPort() {
+        return server.port(Main.TLS_SOCKET);
     }
 
     public SessionRegistry sessions() {

@@ -27,6 +27,11 @@ public final class Tokens {
                 .issue(new Identity(user, List.of("user")));
     }
 
+    /** A valid token of the test servers with whatever roles, as one issued before the configuration changed. */
+    public static String withRoles(String user, String... roles) {
+        return service(TestServer.SECRET, Clock.systemUTC()).issue(new Identity(user, List.of(roles)));
+    }
+
     /** The classic {@code alg: none} forgery. */
     public static String unsigned(String user) {
         var encoder = Base64.getUrlEncoder().withoutPadding();
@@ -38,7 +43,7 @@ public final class Tokens {
     }
 
     private static TokenService service(String secret, Clock clock) {
-        return new TokenService(new AuthSettings(secret.getBytes(StandardCharsets.UTF_8), false, "realtime-service",
-                                                 Duration.ofHours(1), List.of()), clock);
+        return new TokenService(new AuthSettings(secret.getBytes(StandardCharsets.UTF_8), List.of(), false, "realtime-service",
+                                                 Duration.ofHours(1), Duration.ofHours(12), List.of()), clock);
     }
 }

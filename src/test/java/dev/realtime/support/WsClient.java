@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import javax.net.ssl.SSLContext;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.verify.WsSession;
@@ -25,16 +27,21 @@ public final class WsClient implements AutoCloseable {
 
     private final WsSession session;
 
-    private WsClient(URI uri, Map<String, String> headers) {
-        this.session = unchecked(() -> WsSession.open(HttpClient.newHttpClient(), uri, headers));
+    private WsClient(URI uri, Map<String, String> headers, HttpClient client) {
+        this.session = unchecked(() -> WsSession.open(client, uri, headers));
     }
 
     public static WsClient connect(URI uri) {
-        return new WsClient(uri, Map.of());
+        return connect(uri, Map.of());
     }
 
     public static WsClient connect(URI uri, Map<String, String> headers) {
-        return new WsClient(uri, headers);
+        return new WsClient(uri, headers, HttpClient.newHttpClient());
+    }
+
+    /** A {@code wss://} connection that trusts what {@code tls} trusts (a test certificate). */
+    public static WsClient connect(URI uri, SSLContext tls) {
+        return new WsClient(uri, Map.of(), HttpClient.newBuilder().sslContext(tls).build());
     }
 
     /** The next message, already validated against the contract. */
@@ -105,6 +112,11 @@ public final class WsClient implements AutoCloseable {
         });
         Contract.assertDocumentedCloseCode(code);
         return code;
+    }
+
+    /** The reason of the server's close frame, once {@link #awaitClose} returned. */
+    public String closeReason() {
+        return session.closeReason();
     }
 
     public boolean isClosed() {

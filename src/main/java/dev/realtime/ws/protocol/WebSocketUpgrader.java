@@ -58,7 +58,7 @@ final class WebSocketUpgrader extends WsUpgrader implements Http1RoutedUpgrader 
         } catch (NotFoundException e) {
             return Optional.empty(); // not a WebSocket path: ordinary HTTP routing answers
         }
-        String key = validate(prologue, headers);
+        String key = validate(ctx, prologue, headers);
         return Optional.of((response, requestHeaders) -> upgrade(ctx, prologue, requestHeaders, response, route, key));
     }
 
@@ -92,7 +92,7 @@ final class WebSocketUpgrader extends WsUpgrader implements Http1RoutedUpgrader 
     }
 
     /** @return the {@code Sec-WebSocket-Key}; a request that cannot be a valid handshake is refused with 400 (or 403) */
-    private String validate(HttpPrologue prologue, Headers headers) {
+    private String validate(ConnectionContext ctx, HttpPrologue prologue, Headers headers) {
         if (prologue.method() != Method.GET) {
             throw badRequest("WebSocket upgrade must use GET");
         }
@@ -108,8 +108,21 @@ final class WebSocketUpgrader extends WsUpgrader implements Http1RoutedUpgrader 
                     .header(SUPPORTED_VERSION_HEADER)
                     .build();
         }
-        headers.first(HeaderNames.ORIGIN).ifPresent(origin -> validateOrigin(headers, origin));
+        headers.first(HeaderNames.ORIGIN).ifPresent(origin -> validateOrigin(ctx, headers, origin));
         return key;
+    }
+
+    /**
+     * The service's own origin (see {@link SameOrigin}) or one of {@link WsConfig#origins()}; Helidon's own check
+     * takes the first only when no origins are configured.
+     */
+    private void validateOrigin(ConnectionContext ctx, Headers headers, String origin) {
+        if (!origins().contains(origin) && !SameOrigin.matches(origin, headers.first(HeaderNames.HOST), ctx.isSecure())) {
+            throw RequestException.builder()
+                    .type(DirectHandler.EventType.FORBIDDEN)
+                    .message("Invalid Origin")
+                    .build();
+        }
     }
 
     /** RFC 6455 4.1: the key is 16 random bytes, base64-encoded. */
