@@ -43,6 +43,8 @@ let socket = null;
 let retries = 0; // reconnect attempts since the last welcome
 let retryTimer = null;
 let sent = 0;
+/** stream name → the last position seen of it (welcome, then each broadcast and direct): where a reconnect resumes. */
+let positions = new Map();
 
 $('login-form').addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -114,6 +116,11 @@ function connect() {
     const url = new URL('/', location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('token', token);
+    for (const p of positions.values()) {
+        if (p.epoch) { // no epoch: the server could not read its history then; nothing to resume from
+            url.searchParams.append('since', `${p.stream}:${p.epoch}:${p.offset}`);
+        }
+    }
     setStatus('Connecting…');
     showProblem('connection-problem', null);
     $('reconnect').hidden = true;
@@ -163,6 +170,7 @@ function logout(problem = null) {
         socket = null;
         ws.close(1000, 'logout');
     }
+    positions = new Map(); // the next login starts afresh
     log(problem ? 'problem' : 'info', problem ?? 'Logged out.');
     showSession(false);
     showProblem('login-error', problem);
@@ -210,8 +218,15 @@ function receive(text) {
         return;
     }
     log(message.type === 'error' ? 'in problem' : 'in', describe(message), text);
+    if (message.stream) {
+        positions.set(message.stream, {stream: message.stream, epoch: message.epoch, offset: message.offset});
+    }
     if (message.type === 'welcome') {
         retries = 0;
+        positions = new Map(message.streams.map((p) => [p.stream, p]));
+        if (message.recovery) {
+            logRecovery(message.recovery);
+        }
         showWelcome(message);
         if ($('presence').checked) {
             send(outgoing.subscribe, 'presence');
@@ -220,6 +235,17 @@ function receive(text) {
     if (message.type === 'token_expiring') {
         refreshToken();
     }
+}
+
+/** What a resume after a reconnect recovered, in words; what it could not, with why, so the user knows to reload. */
+function logRecovery(recovery) {
+    if (recovery.recovered) {
+        log('info', `Recovered ${recovery.replayed} message(s) missed while disconnected.`);
+        return;
+    }
+    const lost = recovery.streams.filter((s) => !s.recovered).map((s) => `${s.stream} (${s.reason})`).join(', ');
+    log('problem', `Recovered ${recovery.replayed} message(s), but not everything missed while disconnected: ${lost}. `
+        + 'Messages may be missing; reload what you show from its source.');
 }
 
 /** One line in plain words for each ServerMessage of asyncapi.yaml. */

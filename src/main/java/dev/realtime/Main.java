@@ -33,13 +33,18 @@ import dev.realtime.config.AppConfig;
 import dev.realtime.config.AuthSettings;
 import dev.realtime.cluster.Backplane;
 import dev.realtime.cluster.RedisBackplane;
+import dev.realtime.cluster.RedisBroker;
 import dev.realtime.cluster.SingleInstance;
 import dev.realtime.config.ClusterSettings;
 import dev.realtime.config.CorsSettings;
+import dev.realtime.config.HistorySettings;
 import dev.realtime.config.LimitSettings;
 import dev.realtime.config.PushSettings;
 import dev.realtime.config.TlsSettings;
 import dev.realtime.config.WsSettings;
+import dev.realtime.history.Broker;
+import dev.realtime.history.InMemoryHistory;
+import dev.realtime.history.LocalBroker;
 import dev.realtime.http.ApiDocs;
 import dev.realtime.http.ConsoleRedirect;
 import dev.realtime.http.ContractService;
@@ -128,6 +133,7 @@ public final class Main {
         PushSettings push = PushSettings.from(config.get("app"));
         LimitSettings limits = LimitSettings.from(config.get("app"));
         ClusterSettings cluster = ClusterSettings.from(config.get("app.cluster"));
+        HistorySettings history = HistorySettings.from(config.get("app.history"));
         TlsSettings tls = TlsSettings.from(config.get("app.tls"));
         warnAboutDefaults(auth, cors);
         // Checked first: a missing file or a key that does not fit the certificate stops the start, saying so.
@@ -139,10 +145,17 @@ public final class Main {
         RequestAuthenticator requests = new RequestAuthenticator(tokens);
         Authenticator users = new Authenticator(auth.users());
         SessionRegistry sessions = new SessionRegistry();
-        Backplane backplane = cluster.redisUrl().isPresent()
-                ? new RedisBackplane(cluster, sessions)
-                : new SingleInstance(cluster.instanceId());
-        MessageHub hub = new MessageHub(sessions, backplane, clock);
+        Backplane backplane;
+        Broker broker;
+        if (cluster.redisUrl().isPresent()) {
+            RedisBackplane redis = new RedisBackplane(cluster, sessions);
+            backplane = redis;
+            broker = new RedisBroker(redis, history, clock);
+        } else {
+            backplane = new SingleInstance(cluster.instanceId());
+            broker = new LocalBroker(new InMemoryHistory(history, clock));
+        }
+        MessageHub hub = new MessageHub(sessions, backplane, broker, clock);
         sessions.observe(hub);
         var endpoint = new RealtimeEndpoint(requests, sessions, hub, new ConnectionLimits(sessions, limits), ws, push, limits, clock);
 

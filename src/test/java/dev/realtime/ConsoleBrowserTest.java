@@ -165,6 +165,36 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aReconnectAfterADropResumesWithWhatWasMissedAndSaysHowMuchWasRecovered() {
+        try (Browser alice = Browser.open(server.http("/console/").toString())) {
+            String first = login(alice, "alice");
+            server.sessions().all().stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow()
+                    .socket().close(1001, "Server shutting down");
+            alice.await(d -> logLines(alice).stream().anyMatch(l -> l.contains("Connection closed: 1001")));
+            String jobs = Http.login(server, "jobs", "jobs-password");
+            for (String body : new String[] {"{\"to\":\"alice\",\"payload\":\"missed-direct\"}", "{\"payload\":\"missed-broadcast\"}"}) {
+                var response = Http.send(HttpRequest.newBuilder(server.http("/messages"))
+                                                 .header("Authorization", "Bearer " + jobs)
+                                                 .header("Content-Type", "application/json")
+                                                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                assertEquals(202, response.statusCode(), response.body());
+            }
+
+            // Replayed after the resume's welcome, or live if the reconnect came first: either way once each.
+            alice.await(d -> logLines(alice).stream().anyMatch(l -> l.matches("(?s).*Recovered \\d+ message\\(s\\) missed while disconnected\\..*")));
+            for (String payload : List.of("missed-direct", "missed-broadcast")) {
+                awaitIn(alice, m -> m.path("payload").asText().equals(payload));
+                assertEquals(1, messages(alice, "in").stream().filter(m -> m.path("payload").asText().equals(payload)).count(),
+                             payload + " exactly once");
+            }
+            assertTrue(messages(alice, "in").stream().filter(m -> m.path("type").asText().equals("welcome")).toList().getLast()
+                               .path("recovery").path("recovered").asBoolean(), "the second welcome recovered everything");
+            assertEverythingSentAndReceivedIsInTheContract(alice);
+            assertNoConsoleErrors(alice);
+        }
+    }
+
+    @Test
     void aMessageOverTheLimitIsExplainedAndNotRetriedUntilTheUserSaysSo() throws InterruptedException {
         try (Browser alice = Browser.open(server.http("/console/").toString())) {
             login(alice, "alice");

@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
@@ -24,6 +27,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -53,7 +57,7 @@ import dev.realtime.ws.SessionRegistry;
  */
 public final class RedisBackplane implements Backplane {
     private static final System.Logger LOG = System.getLogger(RedisBackplane.class.getName());
-    private static final String CHANNEL = "realtime:bus";
+    static final String CHANNEL = "realtime:bus";
     private static final String INSTANCES = "realtime:instances";
     /** A command that takes longer than this counts as Redis being unreachable. */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
@@ -64,6 +68,14 @@ public final class RedisBackplane implements Backplane {
     private final ClusterView view;
     private final AtomicBoolean rebuilding = new AtomicBoolean();
     private volatile Consumer<ClusterMessage> remoteHandler = message -> { };
+    private volatile Consumer<ClusterMessage> publicationHandler = message -> { };
+    /**
+     * Positioned messages, handed from Lettuce's event loop to one virtual thread that delivers them in the
+     * order they came: delivering takes a stream's lock, which a thread may hold while it waits for Redis, and
+     * Redis's answers arrive on that event loop.
+     */
+    private final BlockingQueue<ClusterMessage> publications = new LinkedBlockingQueue<>();
+    private final Thread deliverer;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> subscription;
     private volatile boolean reportedDown;
@@ -85,6 +97,23 @@ public final class RedisBackplane implements Backplane {
                                   .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                                   .build());
         connect();
+        this.deliverer = Thread.ofVirtual().name("backplane-publications").start(this::deliverPublications);
+    }
+
+    private void deliverPublications() {
+        while (true) {
+            ClusterMessage message;
+            try {
+                message = publications.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                publicationHandler.accept(message);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "Backplane: delivering a message failed", e);
+            }
+        }
     }
 
     /**
@@ -121,6 +150,11 @@ public final class RedisBackplane implements Backplane {
     @Override
     public void onRemote(Consumer<ClusterMessage> handler) {
         this.remoteHandler = handler;
+    }
+
+    /** Where the messages of the {@link RedisBroker} go, whichever instance published them (this one's included). */
+    void onPublication(Consumer<ClusterMessage> handler) {
+        this.publicationHandler = handler;
     }
 
     @Override
@@ -206,6 +240,7 @@ public final class RedisBackplane implements Backplane {
             redis.del(aliveKey(instanceId()), sessionsKey(instanceId()), usersKey(instanceId()));
             return redis.srem(INSTANCES, instanceId());
         });
+        deliverer.interrupt();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
@@ -234,14 +269,16 @@ public final class RedisBackplane implements Backplane {
 
     private void receive(String text) {
         try {
-            ClusterMessage message = Json.MAPPER.readValue(text, ClusterMessage.class);
-            if (!instanceId().equals(message.origin())) {
+            ClusterMessage message = Json.read(text, ClusterMessage.class);
+            if (message.position() != null) {
+                publications.add(message);
+            } else if (!instanceId().equals(message.origin())) {
                 if ("presence".equals(message.kind())) {
                     adjustView(message);
                 }
                 remoteHandler.accept(message);
             }
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "Backplane: dropped an unreadable message: " + e.getMessage());
         }
     }
@@ -312,12 +349,12 @@ public final class RedisBackplane implements Backplane {
     }
 
     /** A unit of work against Redis; returns something non-null (its result, or TRUE). */
-    private interface RedisCall<T> {
+    interface RedisCall<T> {
         T call(RedisCommands<String, String> redis);
     }
 
     /** Runs a call; a failure is logged (once per outage), counted, and answered empty. */
-    private <T> Optional<T> run(String what, RedisCall<T> call) {
+    <T> Optional<T> run(String what, RedisCall<T> call) {
         var connection = commands;
         if (connection == null) {
             return failed(what, () -> "not connected");
@@ -331,6 +368,36 @@ public final class RedisBackplane implements Backplane {
             return Optional.of(result);
         } catch (RedisException e) {
             return failed(what, e::getMessage);
+        }
+    }
+
+    /** A call whose answer comes later: the caller does not wait for Redis's round trip. */
+    interface AsyncRedisCall<T> {
+        CompletionStage<T> call(RedisAsyncCommands<String, String> redis);
+    }
+
+    /**
+     * As {@link #run}, without waiting: the command is sent (in the calling thread's order, on the one
+     * connection, so Redis sees calls in the order they were made) and the answer completes the stage;
+     * a failure is logged, counted and answered empty.
+     */
+    <T> CompletableFuture<Optional<T>> runAsync(String what, AsyncRedisCall<T> call) {
+        var connection = commands;
+        if (connection == null) {
+            return CompletableFuture.completedFuture(failed(what, () -> "not connected"));
+        }
+        try {
+            return call.call(connection.async()).toCompletableFuture()
+                    .thenApply(result -> {
+                        if (reportedDown) {
+                            reportedDown = false;
+                            LOG.log(Level.INFO, "Backplane: Redis reachable again");
+                        }
+                        return Optional.of(result);
+                    })
+                    .exceptionally(e -> failed(what, () -> String.valueOf(e.getMessage())));
+        } catch (RedisException e) {
+            return CompletableFuture.completedFuture(failed(what, e::getMessage));
         }
     }
 

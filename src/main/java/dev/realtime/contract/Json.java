@@ -60,6 +60,19 @@ public final class Json {
     }
 
     /**
+     * Reads what this service wrote itself (a message between instances).
+     *
+     * @throws ApiException {@code malformed_json} when {@code text} is not a {@code type}
+     */
+    public static <T> T read(String text, Class<T> type) {
+        try {
+            return MAPPER.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new ApiException(ErrorCode.MALFORMED_JSON, "Not a " + type.getSimpleName() + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /**
      * As {@link #parse(String)}, from UTF-8 bytes; when the value is an object, its member {@code rawMember}
      * is checked like the rest but kept as the bytes it came in ({@link #raw}) instead of a tree.
      *

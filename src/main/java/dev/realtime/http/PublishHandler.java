@@ -49,9 +49,9 @@ public final class PublishHandler implements Handler {
         JsonNode to = body.get("to");
         MessageHub.Delivery delivery;
         if (to == null) {
-            delivery = hub.broadcast(publisher.user(), body.get("payload"));
+            delivery = hub.broadcast(publisher.user(), body.get("payload")).join();
         } else {
-            delivery = hub.direct(publisher.user(), Fields.userName(to), body.get("payload"));
+            delivery = hub.direct(publisher.user(), Fields.userName(to), body.get("payload")).join();
         }
         RealtimeMetrics.pushDelivered(delivery.delivered());
         JsonBodies.send(res, Status.ACCEPTED_202,

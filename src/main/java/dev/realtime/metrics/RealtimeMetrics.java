@@ -47,6 +47,18 @@ public final class RealtimeMetrics {
         }
     }
 
+    /** Messages sent again to sessions that resumed after a reconnect. */
+    public static void messagesReplayed(long count) {
+        if (count > 0) {
+            counter("realtime.messages.replayed", null, null).increment(count);
+        }
+    }
+
+    /** A session resumed: whether every stream it named was recovered. */
+    public static void resumed(boolean recovered) {
+        counter("realtime.resumes", "result", recovered ? "recovered" : "not_recovered").increment();
+    }
+
     public static void error(String code) {
         counter("realtime.errors", "code", code).increment();
     }

@@ -10,6 +10,8 @@ import io.helidon.websocket.WsSession;
 
 import dev.realtime.auth.Identity;
 import dev.realtime.auth.VerifiedToken;
+import dev.realtime.history.History;
+import dev.realtime.history.Position;
 import dev.realtime.ws.protocol.TextFrame;
 
 /**
@@ -29,6 +31,9 @@ public final class ConnectedSession {
     private final Runnable onSlowConsumer;
     private final AtomicBoolean pingUnanswered = new AtomicBoolean();
     private final AtomicBoolean slow = new AtomicBoolean();
+    /** The last position of the broadcast stream and of the user's stream this session was given (under their locks). */
+    private Position broadcastSeen;
+    private Position ownSeen;
 
     /**
      * @param onSlowConsumer called once if the outbound queue overflows (before the session is closed with 1008)
@@ -106,6 +111,26 @@ public final class ConnectedSession {
             closeUnresponsive(WsCloseCodes.VIOLATED_POLICY, "Slow consumer: outbound queue full");
         }
         return queued;
+    }
+
+    /**
+     * Records that the session is given the message at {@code position} (or, from its welcome, stands there).
+     *
+     * @return false if it was given that message, or a later one of the same epoch, already (a resume's replay
+     *         and the live messages that overlap it): not to be sent again
+     */
+    boolean saw(Position position) {
+        boolean broadcast = History.BROADCAST.equals(position.stream());
+        Position last = broadcast ? broadcastSeen : ownSeen;
+        if (last != null && last.epoch().equals(position.epoch()) && last.offset() >= position.offset()) {
+            return false;
+        }
+        if (broadcast) {
+            broadcastSeen = position;
+        } else {
+            ownSeen = position;
+        }
+        return true;
     }
 
     /** Any frame from the peer proves it is alive. */

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Json;
+import dev.realtime.history.Position;
+import dev.realtime.history.Publication;
 import dev.realtime.ws.protocol.TextFrame;
 
 /** The messages the server sends ({@code ServerMessage} in asyncapi.yaml). */
@@ -30,18 +32,38 @@ public sealed interface Outbound {
         return 0;
     }
 
-    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance", "tokenExpiresAt"})
+    /**
+     * @param streams  the session's streams' positions as of this welcome
+     * @param recovery what a resume recovered; null when the client did not ask for one
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance", "tokenExpiresAt", "streams", "recovery"})
     record Welcome(String sessionId, String user, List<String> roles, String connectedAt, String instance,
-                   String tokenExpiresAt) implements Outbound {
-        public Welcome(ConnectedSession session, String instance) {
+                   String tokenExpiresAt, List<Position> streams, Recovery recovery) implements Outbound {
+        public Welcome(ConnectedSession session, String instance, List<Position> streams, Recovery recovery) {
             this(session.id(), session.user(), session.identity().roles(), session.connectedAt().toString(), instance,
-                 session.tokenExpiresAt().toString());
+                 session.tokenExpiresAt().toString(), streams, recovery);
         }
 
         @Override
         public String type() {
             return "welcome";
         }
+    }
+
+    /** What a resume recovered, all streams together and each named stream. */
+    @JsonPropertyOrder({"recovered", "replayed", "streams"})
+    record Recovery(boolean recovered, int replayed, List<StreamRecovery> streams) {
+        static Recovery of(List<StreamRecovery> streams) {
+            return new Recovery(streams.stream().allMatch(StreamRecovery::recovered),
+                                streams.stream().mapToInt(StreamRecovery::replayed).sum(), streams);
+        }
+    }
+
+    /** @param reason why not recovered; null when it was */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"stream", "recovered", "replayed", "reason"})
+    record StreamRecovery(String stream, boolean recovered, int replayed, String reason) {
     }
 
     @JsonPropertyOrder({"type", "id", "payload"})
@@ -57,8 +79,13 @@ public sealed interface Outbound {
         }
     }
 
-    @JsonPropertyOrder({"type", "from", "payload"})
-    record Broadcast(String from, JsonNode payload) implements Outbound {
+    @JsonPropertyOrder({"type", "from", "payload", "stream", "offset", "epoch"})
+    record Broadcast(String from, JsonNode payload, String stream, long offset, String epoch) implements Outbound {
+        Broadcast(Publication publication) {
+            this(publication.from(), publication.payload(), publication.position().stream(), publication.offset(),
+                 publication.position().epoch());
+        }
+
         @Override
         public int payloadBytes() {
             return Json.rawLength(payload);
@@ -70,8 +97,13 @@ public sealed interface Outbound {
         }
     }
 
-    @JsonPropertyOrder({"type", "from", "payload"})
-    record Direct(String from, JsonNode payload) implements Outbound {
+    @JsonPropertyOrder({"type", "from", "payload", "stream", "offset", "epoch"})
+    record Direct(String from, JsonNode payload, String stream, long offset, String epoch) implements Outbound {
+        Direct(Publication publication) {
+            this(publication.from(), publication.payload(), publication.position().stream(), publication.offset(),
+                 publication.position().epoch());
+        }
+
         @Override
         public int payloadBytes() {
             return Json.rawLength(payload);

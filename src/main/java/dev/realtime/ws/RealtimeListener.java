@@ -2,7 +2,10 @@ package dev.realtime.ws;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.UUID;
 
 import io.helidon.common.buffers.BufferData;
@@ -18,6 +21,7 @@ import dev.realtime.auth.VerifiedToken;
 import dev.realtime.config.WsSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.history.Position;
 import dev.realtime.limits.Rate;
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.ws.protocol.ServerCloseListener;
@@ -37,9 +41,13 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     private final SessionRegistry registry;
     private final WsSettings settings;
     private final Bucket messageRate;
+    /** Push requests a session may have waiting for the broker at once. */
+    private static final int PUSHES_IN_FLIGHT = 16;
+    private final Semaphore pushesInFlight = new Semaphore(PUSHES_IN_FLIGHT);
     /** Messages over the rate in a row. */
     private int strikes;
     private VerifiedToken token;
+    private List<Position> resumeFrom = List.of();
     private ConnectedSession session;
 
     RealtimeListener(RealtimeEndpoint endpoint) {
@@ -53,6 +61,7 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
         token = endpoint.authenticator().handshake(prologue, headers);
+        resumeFrom = ResumeRequest.of(prologue, token.identity());
         endpoint.connectionLimits().checkRoomFor(token.identity());
         return Optional.empty();
     }
@@ -69,11 +78,14 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
         }
         // The upgrade is in the access log (101); one INFO line per session comes when it ends, with how long it lasted.
         LOG.log(Level.DEBUG, "WebSocket open: session {0}, user {1}", session.id(), session.user());
-        // The welcome is queued first, but written only once the session is registered: a client that has its
-        // welcome is reachable by every push (and listed), and nothing reaches it before its welcome.
-        reply(new Outbound.Welcome(session, endpoint.hub().instanceId()));
-        registry.add(session);
-        session.start();
+        // The welcome (and what a resuming client missed) is queued first, but written only once the session is
+        // registered: a client that has its welcome is reachable by every push (and listed), and nothing reaches it
+        // before its welcome.
+        if (endpoint.hub().admit(session, resumeFrom,
+                                 (streams, recovery) -> reply(new Outbound.Welcome(session, endpoint.hub().instanceId(),
+                                                                                   streams, recovery)))) {
+            session.start();
+        }
     }
 
     /**
@@ -179,7 +191,8 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
         if (!session.identity().hasRole(role)) {
             throw new ApiException(ErrorCode.FORBIDDEN, "Broadcasting needs the '" + role + "' role.");
         }
-        reply(Outbound.Ack.of(request.id(), endpoint.hub().broadcast(session.user(), request.payload())));
+        answer(request.id(), endpoint.hub().broadcast(session.user(), request.payload())
+                .thenApply(delivery -> Outbound.Ack.of(request.id(), delivery)));
     }
 
     /** A new token for this session's user: the session lives on until it expires, with its roles. */
@@ -196,20 +209,51 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     }
 
     private void direct(Inbound.DirectRequest request) {
-        var delivery = endpoint.hub().direct(session.user(), request.to(), request.payload());
-        if (delivery.delivered() == 0 && delivery.degraded()) {
-            throw new ApiException(ErrorCode.BACKPLANE_UNAVAILABLE, "'" + request.to() + "' is not on this instance, and the "
-                    + "other instances cannot be reached now; nothing was delivered.");
+        answer(request.id(), endpoint.hub().direct(session.user(), request.to(), request.payload()).thenApply(delivery -> {
+            if (delivery.delivered() == 0 && delivery.degraded()) {
+                return errorMessage(ErrorCode.BACKPLANE_UNAVAILABLE, "'" + request.to() + "' is not on this instance, and the "
+                        + "other instances cannot be reached now; only sessions that resume will get it.", request.id());
+            }
+            if (delivery.delivered() == 0) {
+                return errorMessage(ErrorCode.USER_NOT_CONNECTED, "'" + request.to() + "' has no open session; the message is "
+                        + "kept for a session of theirs that resumes.", request.id());
+            }
+            return Outbound.Ack.of(request.id(), delivery);
+        }));
+    }
+
+    /**
+     * The answer to a push request: written at once when it is ready now (one instance: the message was delivered
+     * before the hub returned), else queued when the broker has it (a cluster: the connection goes on reading
+     * meanwhile, so that one sender's messages do not each wait for Redis's round trip).
+     */
+    private void answer(String id, CompletableFuture<Outbound> answer) {
+        if (answer.isDone() && !answer.isCompletedExceptionally()) {
+            reply(answer.join());
+            return;
         }
-        if (delivery.delivered() == 0) {
-            throw new ApiException(ErrorCode.USER_NOT_CONNECTED, "'" + request.to() + "' has no open session.");
-        }
-        reply(Outbound.Ack.of(request.id(), delivery));
+        // At most PUSHES_IN_FLIGHT unanswered: past that, this connection is not read until one is answered, so a
+        // client that sends faster than the cluster delivers is slowed down by TCP instead of piling up answers.
+        pushesInFlight.acquireUninterruptibly();
+        answer.whenComplete((message, failure) -> {
+            pushesInFlight.release();
+            if (failure != null) {
+                LOG.log(Level.ERROR, "Failed to push a message of session " + session.id(), failure);
+                message = errorMessage(ErrorCode.INTERNAL_ERROR, "The server could not handle this message.", id);
+            }
+            if (session.send(message.frame())) {
+                RealtimeMetrics.messagesOut(message.type(), 1);
+            }
+        });
     }
 
     private void error(ErrorCode code, String detail, String id) {
+        reply(errorMessage(code, detail, id));
+    }
+
+    private static Outbound errorMessage(ErrorCode code, String detail, String id) {
         RealtimeMetrics.error(code.wireName());
-        reply(new Outbound.Error(code, detail, id));
+        return new Outbound.Error(code, detail, id);
     }
 
     private void reply(Outbound message) {

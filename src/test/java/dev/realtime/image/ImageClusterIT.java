@@ -2,7 +2,11 @@ package dev.realtime.image;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,10 +21,14 @@ import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.ImageUnderTest;
+import dev.realtime.support.Positions;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.WsClient;
 
+import static dev.realtime.support.Positions.resume;
+import static dev.realtime.support.Positions.since;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -29,6 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ImageClusterIT {
     private static final Duration RECOVERY = Duration.ofSeconds(30);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     private Network network;
     private GenericContainer<?> redis;
@@ -94,8 +103,11 @@ class ImageClusterIT {
     }
 
     @Test
-    void aPublishToAReachesSessionsOnB() {
+    void aPublishToAReachesSessionsOnB() throws InterruptedException {
         try (WsClient bob = connect(b, "bob", "b")) {
+            // delivered counts from a's view of b's presence, which may count a join twice for up to one heartbeat
+            // (the event and a rebuild that read it too: ClusterView); after a heartbeat it is exact.
+            Thread.sleep(HEARTBEAT.multipliedBy(2).toMillis());
             var response = publish(a, "{\"to\":\"bob\",\"payload\":\"from a job\"}");
             JsonNode result = Contract.assertHttp("POST", "/messages", response.statusCode(), response.headers(), response.body());
             assertEquals(1, result.get("delivered").asInt());
@@ -169,10 +181,123 @@ class ImageClusterIT {
         }
     }
 
+    @Test
+    void aClientThatDropsOnAResumesOnBWithExactlyWhatItMissedThenLiveMessages() {
+        String token = Http.login(a, "alice", "alice-password");
+        WsClient onA = WsClient.connect(a.ws("/?token=" + token));
+        JsonNode welcome = onA.next("welcome");
+        assertEquals(202, publish(a, "{\"payload\":\"seen\"}").statusCode());
+        JsonNode seen = onA.next("broadcast");
+        onA.abort();
+
+        assertEquals(202, publish(b, "{\"payload\":\"m1\"}").statusCode());
+        assertEquals(202, publish(a, "{\"to\":\"alice\",\"payload\":\"m2\"}").statusCode());
+        assertEquals(202, publish(b, "{\"to\":\"alice\",\"payload\":\"m3\"}").statusCode());
+        assertEquals(202, publish(a, "{\"payload\":\"m4\"}").statusCode());
+
+        try (WsClient onB = WsClient.connect(b.ws(resume(token, since(seen), since(Positions.of(welcome, "user:alice")))))) {
+            JsonNode resumed = onB.next("welcome");
+            assertEquals("b", resumed.get("instance").asText());
+            assertTrue(resumed.at("/recovery/recovered").asBoolean(), "welcome " + resumed);
+            assertEquals(4, resumed.at("/recovery/replayed").asInt(), "welcome " + resumed);
+            for (String expected : new String[] {"m1", "m2", "m3", "m4"}) {
+                assertEquals(expected, onB.next().get("payload").asText(), "in the order they were published");
+            }
+            assertEquals(202, publish(a, "{\"payload\":\"live\"}").statusCode());
+            JsonNode live = onB.next("broadcast");
+            assertEquals("live", live.get("payload").asText());
+            assertEquals(seen.get("offset").asLong() + 3, live.get("offset").asLong(), "one stream across the instances");
+        }
+    }
+
+    @Test
+    void aClientHoppingBetweenInstancesUnderPublishersOnBothMissesNothingAndGetsNothingTwice() throws InterruptedException {
+        String token = Http.login(a, "alice", "alice-password");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger sent = new AtomicInteger();
+        Thread publisher = Thread.ofVirtual().start(() -> {
+            while (running.get()) {
+                int n = sent.incrementAndGet();
+                publish(n % 2 == 0 ? a : b, "{\"payload\":" + n + "}");
+            }
+        });
+        List<Long> offsets = new ArrayList<>();
+        WsClient client = WsClient.connect(a.ws("/?token=" + token));
+        client.next("welcome");
+        JsonNode last = null;
+        ServiceUnderTest[] hops = {a, b, a, b};
+        for (int hop = 0; hop < hops.length; hop++) {
+            if (hop > 0) {
+                client = WsClient.connect(hops[hop].ws(resume(token, since(last))));
+                JsonNode welcome = client.next("welcome");
+                assertTrue(welcome.at("/recovery/recovered").asBoolean(), "hop " + hop + ": " + welcome);
+            }
+            for (int i = 0; i < 40; i++) {
+                last = client.next("broadcast");
+                offsets.add(last.get("offset").asLong());
+            }
+            client.abort();
+        }
+        running.set(false);
+        publisher.join(Duration.ofSeconds(10));
+        for (int i = 1; i < offsets.size(); i++) {
+            assertEquals(offsets.get(i - 1) + 1, offsets.get(i), "no gap and no duplicate at " + i + ": " + offsets);
+        }
+    }
+
+    @Test
+    void redisRestartedBetweenADropAndAResumeLeavesNoSilentGap() {
+        String token = Http.login(a, "alice", "alice-password");
+        JsonNode seen = seenThenDropped(token);
+
+        redis.getDockerClient().stopContainerCmd(redis.getContainerId()).exec();
+        var down = publish(a, "{\"payload\":\"while down\"}");
+        JsonNode whileDown = Contract.assertHttp("POST", "/messages", down.statusCode(), down.headers(), down.body());
+        assertTrue(whileDown.get("degraded").asBoolean(), "said, not hidden: " + whileDown);
+        redis.getDockerClient().startContainerCmd(redis.getContainerId()).exec();
+        Await.until(RECOVERY, () -> status(a, "/observe/health/ready") == 204 && status(b, "/observe/health/ready") == 204,
+                    () -> "both ready again");
+        assertEquals(202, publish(a, "{\"payload\":\"after\"}").statusCode());
+
+        try (WsClient onB = WsClient.connect(b.ws(resume(token, since(seen))))) {
+            JsonNode welcome = onB.next("welcome");
+            assertFalse(welcome.at("/recovery/recovered").asBoolean(),
+                        "messages published while Redis was down are not in the shared history: " + welcome);
+            assertEquals("epoch_changed", welcome.at("/recovery/streams/0/reason").asText(), "welcome " + welcome);
+        }
+    }
+
+    @Test
+    void withRedisDownAResumeSaysHistoryUnavailableAndLiveDeliveryGoesOn() {
+        String token = Http.login(a, "alice", "alice-password");
+        JsonNode seen = seenThenDropped(token);
+
+        redis.getDockerClient().stopContainerCmd(redis.getContainerId()).exec();
+        try (WsClient resumed = WsClient.connect(a.ws(resume(token, since(seen))))) {
+            JsonNode welcome = resumed.next("welcome");
+            assertFalse(welcome.at("/recovery/recovered").asBoolean(), "welcome " + welcome);
+            assertEquals("history_unavailable", welcome.at("/recovery/streams/0/reason").asText(), "welcome " + welcome);
+            publish(a, "{\"payload\":\"live\"}");
+            assertEquals("live", resumed.next("broadcast").get("payload").asText(), "live delivery goes on, degraded");
+        } finally {
+            redis.getDockerClient().startContainerCmd(redis.getContainerId()).exec();
+        }
+    }
+
+    /** A session of alice on a that gets one broadcast and then drops: that broadcast. */
+    private JsonNode seenThenDropped(String token) {
+        WsClient onA = WsClient.connect(a.ws("/?token=" + token));
+        onA.next("welcome");
+        assertEquals(202, publish(a, "{\"payload\":\"seen\"}").statusCode());
+        JsonNode seen = onA.next("broadcast");
+        onA.abort();
+        return seen;
+    }
+
     private ImageUnderTest instance(String id) {
         return ImageUnderTest.startNew(Map.of("REDIS_URL", "redis://redis:6379",
                                               "INSTANCE_ID", id,
-                                              "CLUSTER_HEARTBEAT_SECONDS", "1"), network);
+                                              "CLUSTER_HEARTBEAT_SECONDS", String.valueOf(HEARTBEAT.toSeconds())), network);
     }
 
     private static WsClient connect(ServiceUnderTest instance, String user, String expectedInstance) {

@@ -10,8 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.ImageUnderTest;
+import dev.realtime.support.Positions;
 import dev.realtime.support.WsClient;
 
+import static dev.realtime.support.Positions.resume;
+import static dev.realtime.support.Positions.since;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +79,34 @@ class ImagePushIT {
             }
             assertTrue(aliceListed, list.toString());
         }
+    }
+
+    @Test
+    void aClientThatDropsAndResumesGetsWhatItMissedInOrder() {
+        String token = Http.login(image, "alice", "alice-password");
+        WsClient dropped = WsClient.connect(image.ws("/?token=" + token));
+        JsonNode welcome = dropped.next("welcome");
+        dropped.abort();
+        publish("{\"to\":\"alice\",\"payload\":\"missed-1\"}");
+        publish("{\"payload\":\"missed-2\"}");
+
+        try (WsClient resumed = WsClient.connect(image.ws(resume(token, since(Positions.of(welcome, "broadcast")),
+                                                                 since(Positions.of(welcome, "user:alice")))))) {
+            JsonNode recovered = resumed.next("welcome");
+            assertTrue(recovered.at("/recovery/recovered").asBoolean(), "welcome " + recovered);
+            assertEquals(2, recovered.at("/recovery/replayed").asInt(), "welcome " + recovered);
+            assertEquals("missed-1", resumed.next("direct").get("payload").asText());
+            assertEquals("missed-2", resumed.next("broadcast").get("payload").asText());
+        }
+    }
+
+    private static void publish(String body) {
+        var response = Http.send(HttpRequest.newBuilder(image.http("/messages"))
+                                         .header("Authorization", "Bearer " + Http.login(image, "jobs", "jobs-password"))
+                                         .header("Content-Type", "application/json")
+                                         .POST(HttpRequest.BodyPublishers.ofString(body))
+                                         .build());
+        assertEquals(202, response.statusCode(), response.body());
     }
 
     private static WsClient connect(String user) {

@@ -1,0 +1,274 @@
+package dev.realtime.cluster;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import dev.realtime.config.HistorySettings;
+import dev.realtime.contract.Json;
+import dev.realtime.history.Broker;
+import dev.realtime.history.History;
+import dev.realtime.history.InMemoryHistory;
+import dev.realtime.history.LocalBroker;
+import dev.realtime.history.Position;
+import dev.realtime.history.Publication;
+import dev.realtime.history.Replay;
+
+/**
+ * The broker of a cluster, on Redis Streams, in the manner of Centrifugo's Redis engine: one Lua script
+ * takes a stream's next offset, appends the message to the stream ({@code XADD … MAXLEN ~}) and publishes it
+ * on the bus with its position, all at once, so every instance (this one included) receives each stream's
+ * messages in offset order, and a client recovers on whichever instance it reaches.
+ * <p>
+ * Keys: {@code realtime:stream:<stream>} (the Redis stream; entry id {@code <offset>-0}, fields {@code b}: the
+ * message as the bus carries it without its position, {@code t}: when, in epoch milliseconds) expiring
+ * {@code ttl} after the last message, and {@code realtime:stream-meta:<stream>} (hash: {@code epoch},
+ * {@code top}) kept a day longer, so a quiet stream keeps its epoch. If the meta hash is lost, the next
+ * message starts a new epoch.
+ * <p>
+ * While Redis is unreachable a message is positioned in this instance's own history instead (its own epochs,
+ * so a client never mistakes those positions for the shared ones) and reaches this instance's sessions only.
+ * The shared stream then lacks a message some sessions got: the first time it is reached again it starts a
+ * new epoch, so that a client that resumes from before is told {@code epoch_changed}, never given a silent gap.
+ */
+public final class RedisBroker implements Broker {
+    private static final Duration META_TTL = Duration.ofDays(1);
+    private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
+    private static final Executor COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
+    /** Lua: the stream's epoch; a stream that has none (new, or its meta lost) starts over in epoch {@code new}. */
+    private static final String EPOCH_OF = """
+            local function epoch_of(new, meta_ttl)
+              local epoch = redis.call('HGET', KEYS[2], 'epoch')
+              if not epoch then
+                epoch = new
+                redis.call('HSET', KEYS[2], 'epoch', epoch, 'top', 0)
+                redis.call('DEL', KEYS[1])
+                redis.call('EXPIRE', KEYS[2], meta_ttl)
+              end
+              return epoch
+            end
+            """;
+    private static final String PUBLISH = EPOCH_OF + """
+            local epoch = epoch_of(ARGV[4], ARGV[3])
+            local offset = redis.call('HINCRBY', KEYS[2], 'top', 1)
+            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], offset .. '-0', 'b', ARGV[6], 't', ARGV[7])
+            redis.call('EXPIRE', KEYS[1], ARGV[2])
+            redis.call('EXPIRE', KEYS[2], ARGV[3])
+            redis.call('PUBLISH', ARGV[8], '{"position":{"stream":' .. ARGV[5] .. ',"epoch":"' .. epoch
+              .. '","offset":' .. offset .. '},' .. string.sub(ARGV[6], 2))
+            return {epoch, offset}
+            """;
+    /** Starts the stream over in a new epoch (ARGV[1]). */
+    private static final String RESET = """
+            redis.call('HSET', KEYS[2], 'epoch', ARGV[1], 'top', 0)
+            redis.call('DEL', KEYS[1])
+            redis.call('EXPIRE', KEYS[2], ARGV[2])
+            return {ARGV[1]}
+            """;
+    /** The epoch, the top offset and the entries from offset ARGV[1] on (none if ARGV[1] is empty). */
+    private static final String RANGE = EPOCH_OF + """
+            local epoch = epoch_of(ARGV[2], ARGV[3])
+            local top = tonumber(redis.call('HGET', KEYS[2], 'top'))
+            local entries = {}
+            if ARGV[1] ~= '' and tonumber(ARGV[1]) <= top then
+              entries = redis.call('XRANGE', KEYS[1], ARGV[1] .. '-0', '+')
+            end
+            return {epoch, top, entries}
+            """;
+
+    private final RedisBackplane redis;
+    private final HistorySettings settings;
+    private final Clock clock;
+    private final LocalBroker fallback;
+    /** Streams that got a message while Redis was unreachable, to start over in a new epoch once it is back. */
+    private final Set<String> diverged = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<Publication> handler = publication -> { };
+
+    public RedisBroker(RedisBackplane redis, HistorySettings settings, Clock clock) {
+        this.redis = redis;
+        this.settings = settings;
+        this.clock = clock;
+        this.fallback = new LocalBroker(new InMemoryHistory(settings, clock));
+        fallback.onPublication(publication -> handler.accept(publication));
+        redis.onPublication(message -> handler.accept(message.publication()));
+    }
+
+    @Override
+    public void onPublication(Consumer<Publication> handler) {
+        this.handler = handler;
+    }
+
+    /**
+     * Sends the script without waiting for its answer (the connection thread goes on with its next message); the
+     * answer completes the stage on a virtual thread, never on Lettuce's event loop, which must stay free to read
+     * Redis's answers for callers that hold a stream's lock.
+     */
+    @Override
+    public CompletableFuture<Published> publish(String stream, String from, JsonNode payload) {
+        Instant at = clock.instant();
+        String body = Json.write(new ClusterMessage(redis.instanceId(), History.BROADCAST.equals(stream) ? "broadcast" : "direct",
+                                                    from, History.BROADCAST.equals(stream) ? null : userOf(stream), payload,
+                                                    null, null, at.toString(), null));
+        if (diverged.contains(stream) && redis.run("restart a stream's epoch", commands -> heal(commands, stream)).isEmpty()) {
+            return CompletableFuture.completedFuture(degraded(stream, from, payload));
+        }
+        return redis.runAsync("publish", commands -> script(commands, PUBLISH, keys(stream), String.valueOf(settings.size()),
+                                                            String.valueOf(settings.ttl().toSeconds()), String.valueOf(metaTtl()),
+                                                            newEpoch(), Json.write(stream), body,
+                                                            String.valueOf(at.toEpochMilli()), RedisBackplane.CHANNEL))
+                .thenApplyAsync(reply -> reply
+                        .map(positioned -> new Published(new Publication(new Position(stream, (String) positioned.get(0),
+                                                                                      (Long) positioned.get(1)), at, from, payload),
+                                                         true, false))
+                        .orElseGet(() -> degraded(stream, from, payload)), COMPLETIONS);
+    }
+
+    /** Redis cannot be reached: positioned in this instance's own history, for this instance's sessions only. */
+    private Published degraded(String stream, String from, JsonNode payload) {
+        diverged.add(stream);
+        return new Published(fallback.publish(stream, from, payload).join().publication(), false, true);
+    }
+
+    @Override
+    public Position top(String stream) {
+        return range(stream, "").map(range -> new Position(stream, range.epoch, range.top))
+                .orElse(new Position(stream, UNAVAILABLE_EPOCH, 0));
+    }
+
+    @Override
+    public Replay after(Position since) {
+        Optional<Range> read = range(since.stream(), String.valueOf(since.offset() + 1));
+        if (read.isEmpty()) {
+            return new Replay.NotRecovered(Replay.Reason.HISTORY_UNAVAILABLE);
+        }
+        Range range = read.get();
+        if (!range.epoch.equals(since.epoch()) || since.offset() > range.top) {
+            return new Replay.NotRecovered(Replay.Reason.EPOCH_CHANGED);
+        }
+        Instant oldest = clock.instant().minus(settings.ttl());
+        List<Publication> missed = range.entries.stream().filter(p -> !p.at().isBefore(oldest)).toList();
+        boolean complete = since.offset() == range.top
+                || !missed.isEmpty() && missed.getFirst().offset() == since.offset() + 1;
+        return complete ? new Replay.Recovered(missed) : new Replay.NotRecovered(Replay.Reason.TOO_OLD);
+    }
+
+    private record Range(String epoch, long top, List<Publication> entries) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private Optional<Range> range(String stream, String from) {
+        return redis.run("read history", commands -> {
+                    heal(commands, stream);
+                    return script(commands, RANGE, keys(stream), from, newEpoch(), String.valueOf(metaTtl()));
+                })
+                .map(reply -> {
+                    String epoch = (String) reply.get(0);
+                    List<Publication> entries = new ArrayList<>();
+                    for (Object entry : (List<Object>) reply.get(2)) {
+                        entries.add(publication(stream, epoch, (List<Object>) entry));
+                    }
+                    return new Range(epoch, (Long) reply.get(1), entries);
+                });
+    }
+
+    /** An XRANGE entry: its id ({@code <offset>-0}) and its fields. */
+    @SuppressWarnings("unchecked")
+    private static Publication publication(String stream, String epoch, List<Object> entry) {
+        String id = (String) entry.get(0);
+        List<Object> fields = (List<Object>) entry.get(1);
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i + 1 < fields.size(); i += 2) {
+            values.put((String) fields.get(i), (String) fields.get(i + 1));
+        }
+        ClusterMessage message = Json.read(values.get("b"), ClusterMessage.class);
+        long offset = Long.parseLong(id.substring(0, id.indexOf('-')));
+        return new Publication(new Position(stream, epoch, offset), Instant.ofEpochMilli(Long.parseLong(values.get("t"))),
+                               message.from(), message.payload());
+    }
+
+    /** Starts a stream that diverged over in a new epoch (throws, like any command, if Redis fails). */
+    private Boolean heal(RedisCommands<String, String> commands, String stream) {
+        if (diverged.contains(stream)) {
+            script(commands, RESET, keys(stream), newEpoch(), String.valueOf(metaTtl()));
+            diverged.remove(stream);
+        }
+        return Boolean.TRUE;
+    }
+
+    private long metaTtl() {
+        return Math.max(META_TTL.toSeconds(), settings.ttl().toSeconds());
+    }
+
+    private static String[] keys(String stream) {
+        return new String[] {"realtime:stream:" + stream, "realtime:stream-meta:" + stream};
+    }
+
+    private static String userOf(String stream) {
+        return stream.substring(History.userStream("").length());
+    }
+
+    /** Unique enough to tell one life of a stream from another; not a secret. */
+    private static String newEpoch() {
+        return Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    }
+
+    /** Runs a script by its digest, sending it whole only if Redis does not have it yet (or any more, after a restart). */
+    private static List<Object> script(RedisCommands<String, String> commands, String script, String[] keys, String... args) {
+        try {
+            return commands.evalsha(digest(script), ScriptOutputType.MULTI, keys, args);
+        } catch (RedisNoScriptException e) {
+            return commands.eval(script, ScriptOutputType.MULTI, keys, args);
+        }
+    }
+
+    /** As {@link #script(RedisCommands, String, String[], String...)}, answered later. */
+    private static CompletionStage<List<Object>> script(RedisAsyncCommands<String, String> commands, String script, String[] keys,
+                                                        String... args) {
+        return commands.<List<Object>>evalsha(digest(script), ScriptOutputType.MULTI, keys, args)
+                .handle((reply, failure) -> failure == null
+                        ? CompletableFuture.completedFuture(reply)
+                        : isNoScript(failure)
+                                ? commands.<List<Object>>eval(script, ScriptOutputType.MULTI, keys, args).toCompletableFuture()
+                                : CompletableFuture.<List<Object>>failedFuture(failure))
+                .thenCompose(stage -> stage);
+    }
+
+    private static boolean isNoScript(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+        return cause instanceof RedisNoScriptException;
+    }
+
+    /** The SHA-1 Redis knows a script by (EVALSHA). */
+    private static String digest(String script) {
+        return DIGESTS.computeIfAbsent(script, text -> {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-1 is part of every JDK", e);
+            }
+        });
+    }
+}

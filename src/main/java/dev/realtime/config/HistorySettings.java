@@ -1,0 +1,26 @@
+package dev.realtime.config;
+
+import java.time.Duration;
+
+import io.helidon.config.Config;
+
+/**
+ * {@code app.history}: how much of each stream is kept for clients that resume after a reconnect.
+ *
+ * @param size       messages kept per stream (the oldest go first)
+ * @param ttl        how long a message is kept
+ * @param maxStreams streams kept in memory on one instance (the least recently used go first; with Redis,
+ *                   each stream's keys expire {@code ttl} after its last message instead)
+ */
+public record HistorySettings(int size, Duration ttl, int maxStreams) {
+    public static HistorySettings from(Config history) {
+        int size = history.get("size").asInt().orElse(1000);
+        long ttl = history.get("ttl-seconds").asLong().orElse(600L);
+        int streams = history.get("max-streams").asInt().orElse(10000);
+        if (size < 1 || ttl < 1 || streams < 1) {
+            throw new IllegalStateException("app.history.size (HISTORY_SIZE), ttl-seconds (HISTORY_TTL_SECONDS) and "
+                                            + "max-streams (HISTORY_MAX_STREAMS) must be positive");
+        }
+        return new HistorySettings(size, Duration.ofSeconds(ttl), streams);
+    }
+}
