@@ -360,12 +360,7 @@ public final class RedisBackplane implements Backplane {
             return failed(what, () -> "not connected");
         }
         try {
-            T result = call.call(connection.sync());
-            if (reportedDown) {
-                reportedDown = false;
-                LOG.log(Level.INFO, "Backplane: Redis reachable again");
-            }
-            return Optional.of(result);
+            return succeeded(call.call(connection.sync()));
         } catch (RedisException e) {
             return failed(what, e::getMessage);
         }
@@ -388,17 +383,19 @@ public final class RedisBackplane implements Backplane {
         }
         try {
             return call.call(connection.async()).toCompletableFuture()
-                    .thenApply(result -> {
-                        if (reportedDown) {
-                            reportedDown = false;
-                            LOG.log(Level.INFO, "Backplane: Redis reachable again");
-                        }
-                        return Optional.of(result);
-                    })
+                    .thenApply(this::succeeded)
                     .exceptionally(e -> failed(what, () -> String.valueOf(e.getMessage())));
         } catch (RedisException e) {
             return CompletableFuture.completedFuture(failed(what, e::getMessage));
         }
+    }
+
+    private <T> Optional<T> succeeded(T result) {
+        if (reportedDown) {
+            reportedDown = false;
+            LOG.log(Level.INFO, "Backplane: Redis reachable again");
+        }
+        return Optional.of(result);
     }
 
     private <T> Optional<T> failed(String what, Supplier<String> why) {

@@ -130,7 +130,7 @@ public final class RedisBroker implements Broker {
     public CompletableFuture<Published> publish(String stream, String from, JsonNode payload) {
         Instant at = clock.instant();
         String body = Json.write(new ClusterMessage(redis.instanceId(), History.BROADCAST.equals(stream) ? "broadcast" : "direct",
-                                                    from, History.BROADCAST.equals(stream) ? null : userOf(stream), payload,
+                                                    from, History.BROADCAST.equals(stream) ? null : History.userOf(stream), payload,
                                                     null, null, at.toString(), null));
         if (diverged.contains(stream) && redis.run("restart a stream's epoch", commands -> heal(commands, stream)).isEmpty()) {
             return CompletableFuture.completedFuture(degraded(stream, from, payload));
@@ -224,10 +224,6 @@ public final class RedisBroker implements Broker {
 
     private static String[] keys(String stream) {
         return new String[] {"realtime:stream:" + stream, "realtime:stream-meta:" + stream};
-    }
-
-    private static String userOf(String stream) {
-        return stream.substring(History.userStream("").length());
     }
 
     /** Unique enough to tell one life of a stream from another; not a secret. */

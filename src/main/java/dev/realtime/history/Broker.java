@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <p>
  * Callers serialize publishing to one stream on an instance (the hub publishes under the stream's lock).
  */
-public interface Broker extends AutoCloseable {
+public interface Broker {
     /** Where every publication goes, on this instance (set once, before anything is published). */
     void onPublication(Consumer<Publication> handler);
 
@@ -40,9 +40,5 @@ public interface Broker extends AutoCloseable {
      * @param deliveredHere whether this instance's sessions had it before the stage completed (else it comes back later)
      */
     record Published(Publication publication, boolean shared, boolean deliveredHere) {
-    }
-
-    @Override
-    default void close() {
     }
 }

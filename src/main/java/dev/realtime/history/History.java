@@ -12,8 +12,15 @@ public interface History {
 
     /** The stream of one user's direct messages and targeted pushes. */
     static String userStream(String user) {
-        return "user:" + user;
+        return USER_PREFIX + user;
     }
+
+    /** The user whose stream {@code stream} is ({@link #userStream}'s inverse; not for {@link #BROADCAST}). */
+    static String userOf(String stream) {
+        return stream.substring(USER_PREFIX.length());
+    }
+
+    String USER_PREFIX = "user:";
 
     /** Gives the message the stream's next offset and keeps it (dropping what is over the bounds). */
     Publication append(String stream, String from, JsonNode payload);

@@ -221,7 +221,7 @@ public final class MessageHub implements SessionRegistry.Observer {
         try (var held = locks.lock(stream)) {
             List<ConnectedSession> targets = History.BROADCAST.equals(stream)
                     ? sessions.all()
-                    : sessions.sessionsOf(stream.substring(History.userStream("").length()));
+                    : sessions.sessionsOf(History.userOf(stream));
             // A session that resumed may have had it in its replay already.
             deliver(targets.stream().filter(session -> session.saw(publication.position())).toList(), positioned(publication));
             deliveredUpTo.put(stream, publication.position());
@@ -289,6 +289,9 @@ public final class MessageHub implements SessionRegistry.Observer {
     }
 
     private static int deliver(Collection<ConnectedSession> targets, Outbound message) {
+        if (targets.isEmpty()) {
+            return 0; // every instance gets every publication; most have nobody for a user's stream
+        }
         TextFrame frame = message.frame();
         int delivered = 0;
         for (ConnectedSession target : targets) {

@@ -28,6 +28,11 @@ final class StreamLocks {
 
     /** Locks the streams' stripes, always in the same order (so two callers cannot deadlock), and returns the unlocker. */
     Held lock(String... streams) {
+        if (streams.length == 1) { // every publication and delivery: no sorting, no arrays
+            ReentrantLock only = stripes[stripe(streams[0])];
+            only.lock();
+            return only::unlock;
+        }
         int[] taken = Arrays.stream(streams).mapToInt(StreamLocks::stripe).distinct().sorted().toArray();
         for (int stripe : taken) {
             stripes[stripe].lock();
