@@ -31,9 +31,9 @@ class ConnectionLimitsTest {
                 assertRefused(server, bob, 503, "server_busy");
 
                 second.closeNormally();
-                Await.until(() -> server.sessions().heldCount() == 1, () -> "the closed session is released");
+                Await.until(() -> server.sessions().size() == 1, () -> "the closed session is released");
                 try (WsClient third = open(server, bob)) {
-                    assertEquals(2, server.sessions().heldCount(), "room again after a close: welcomed");
+                    assertEquals(2, server.sessions().size(), "room again after a close: welcomed");
                 }
             }
         }
@@ -46,7 +46,7 @@ class ConnectionLimitsTest {
             try (WsClient first = open(server, alice); WsClient second = open(server, alice)) {
                 assertRefused(server, alice, 429, "too_many_connections");
                 try (WsClient bob = open(server, Http.login(server, "bob", "bob-password"))) {
-                    assertEquals(1, server.sessions().heldCount("bob"));
+                    assertEquals(1, server.sessions().countOf("bob"));
                 }
             }
         }
@@ -64,7 +64,7 @@ class ConnectionLimitsTest {
                 Socket reset = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
                 Socket endOfStream = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
                 Socket protocolError = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
-                Await.until(() -> server.sessions().heldCount("alice") == 3, () -> "three sessions registered");
+                Await.until(() -> server.sessions().countOf("alice") == 3, () -> "three sessions registered");
                 assertRefused(server, alice, 429, "too_many_connections");
 
                 reset.setSoLinger(true, 0);
@@ -80,10 +80,10 @@ class ConnectionLimitsTest {
                 // the client neither answers the close nor hangs up: its slot must be free all the same
 
                 try (WsClient a = open(server, alice); WsClient b = open(server, alice); WsClient c = open(server, alice)) {
-                    assertEquals(3, server.sessions().heldCount("alice"), "round " + round);
+                    assertEquals(3, server.sessions().countOf("alice"), "round " + round);
                 }
                 protocolError.close();
-                Await.until(() -> server.sessions().heldCount("alice") == 0, () -> "all closed");
+                Await.until(() -> server.sessions().countOf("alice") == 0, () -> "all closed");
             }
         }
     }

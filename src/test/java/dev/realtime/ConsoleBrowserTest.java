@@ -152,7 +152,7 @@ class ConsoleBrowserTest {
             String first = login(alice, "alice");
 
             server.sessions().all().stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow()
-                    .socket().close(1001, "Server shutting down");
+                    .closeWith(1001, "Server shutting down");
 
             alice.await(d -> logLines(alice).stream().anyMatch(l -> l.contains("Connection closed: 1001 — server shutting down")));
             String second = alice.await(d -> {
@@ -169,7 +169,7 @@ class ConsoleBrowserTest {
         try (Browser alice = Browser.open(server.http("/console/").toString())) {
             String first = login(alice, "alice");
             server.sessions().all().stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow()
-                    .socket().close(1001, "Server shutting down");
+                    .closeWith(1001, "Server shutting down");
             alice.await(d -> logLines(alice).stream().anyMatch(l -> l.contains("Connection closed: 1001")));
             String jobs = Http.login(server, "jobs", "jobs-password");
             for (String body : new String[] {"{\"to\":\"alice\",\"payload\":\"missed-direct\"}", "{\"payload\":\"missed-broadcast\"}"}) {

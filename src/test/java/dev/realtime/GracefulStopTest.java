@@ -1,6 +1,5 @@
 package dev.realtime;
 
-import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -28,7 +27,7 @@ class GracefulStopTest {
             a2.next("welcome");
             b.next("welcome");
 
-            int left = server.sessions().drain(Duration.ofSeconds(5));
+            int left = server.service().drainOnShutdown().drain();
 
             assertEquals(0, left);
             assertEquals(1001, a1.awaitClose());
@@ -41,7 +40,7 @@ class GracefulStopTest {
     @Test
     void aClientConnectingWhileDrainingIsToldToGoAwayAtOnce() {
         String alice = Http.login(server, "alice", "alice-password");
-        server.sessions().drain(Duration.ZERO);
+        server.service().drainOnShutdown().drain(); // nobody to wait for
         try (WsClient late = WsClient.connect(server.ws("/?token=" + alice))) {
             assertEquals(1001, late.awaitClose());
             assertEquals(0, server.sessions().size());

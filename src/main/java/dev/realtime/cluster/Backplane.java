@@ -5,7 +5,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
-import dev.realtime.ws.ConnectedSession;
+import dev.realtime.cluster.ClusterMessage.PresenceEvent;
 
 /**
  * How instances reach each other's sessions. Every query answers empty, and {@link #publish}
@@ -13,18 +13,24 @@ import dev.realtime.ws.ConnectedSession;
  * silently.
  */
 public interface Backplane extends AutoCloseable {
+    /** This instance's name among the others. */
     String instanceId();
 
-    /** Where messages from other instances go (set once, before any arrives). */
-    void onRemote(Consumer<ClusterMessage> handler);
+    /** Where the presence events of other instances go (set once, before any arrives). */
+    void onRemote(Consumer<PresenceEvent> handler);
 
-    /** @return false if the other instances could not be reached */
-    boolean publish(ClusterMessage message);
+    /**
+     * Tells the other instances' sessions that one of this instance's sessions joined or left.
+     *
+     * @return false if the other instances could not be reached
+     */
+    boolean publish(PresenceEvent event);
 
-    /** This instance's session opened or closed: its presence for the others. */
-    void joined(ConnectedSession session);
+    /** This instance's session opened: its presence for the others. */
+    void joined(SessionInfo session);
 
-    void left(ConnectedSession session);
+    /** This instance's session closed. */
+    void left(SessionInfo session);
 
     /** Sessions on the other live instances, as they last reported in presence (this may lag by a heartbeat). */
     OptionalInt remoteSessionCount();

@@ -99,7 +99,7 @@ public final class RedisBroker implements Broker {
             return {epoch, top, entries}
             """;
 
-    private final RedisBackplane redis;
+    private final RedisConnection redis;
     private final HistorySettings settings;
     private final Clock clock;
     private final LocalBroker fallback;
@@ -107,13 +107,14 @@ public final class RedisBroker implements Broker {
     private final Set<String> diverged = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Publication> handler = publication -> { };
 
-    public RedisBroker(RedisBackplane redis, HistorySettings settings, Clock clock) {
-        this.redis = redis;
+    /** @param backplane whose connection, error policy and bus the broker shares */
+    public RedisBroker(RedisBackplane backplane, HistorySettings settings, Clock clock) {
+        this.redis = backplane.connection();
         this.settings = settings;
         this.clock = clock;
         this.fallback = new LocalBroker(new InMemoryHistory(settings, clock));
         fallback.onPublication(publication -> handler.accept(publication));
-        redis.onPublication(message -> handler.accept(message.publication()));
+        backplane.bus().onStreamMessage(message -> handler.accept(message.publication()));
     }
 
     @Override
@@ -129,16 +130,14 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletableFuture<Published> publish(String stream, String from, JsonNode payload) {
         Instant at = clock.instant();
-        String body = Json.write(new ClusterMessage(redis.instanceId(), History.BROADCAST.equals(stream) ? "broadcast" : "direct",
-                                                    from, History.BROADCAST.equals(stream) ? null : History.userOf(stream), payload,
-                                                    null, null, at.toString(), null));
+        String body = Json.write(ClusterMessage.StreamMessage.of(redis.instanceId(), stream, from, payload, at));
         if (diverged.contains(stream) && redis.run("restart a stream's epoch", commands -> heal(commands, stream)).isEmpty()) {
             return CompletableFuture.completedFuture(degraded(stream, from, payload));
         }
         return redis.runAsync("publish", commands -> script(commands, PUBLISH, keys(stream), String.valueOf(settings.size()),
                                                             String.valueOf(settings.ttl().toSeconds()), String.valueOf(metaTtl()),
                                                             newEpoch(), Json.write(stream), body,
-                                                            String.valueOf(at.toEpochMilli()), RedisBackplane.CHANNEL))
+                                                            String.valueOf(at.toEpochMilli()), RedisBus.CHANNEL))
                 .thenApplyAsync(reply -> reply
                         .map(positioned -> new Published(new Publication(new Position(stream, (String) positioned.get(0),
                                                                                       (Long) positioned.get(1)), at, from, payload),
@@ -203,7 +202,7 @@ public final class RedisBroker implements Broker {
         for (int i = 0; i + 1 < fields.size(); i += 2) {
             values.put((String) fields.get(i), (String) fields.get(i + 1));
         }
-        ClusterMessage message = Json.read(values.get("b"), ClusterMessage.class);
+        var message = Json.read(values.get("b"), ClusterMessage.StreamMessage.class);
         long offset = Long.parseLong(id.substring(0, id.indexOf('-')));
         return new Publication(new Position(stream, epoch, offset), Instant.ofEpochMilli(Long.parseLong(values.get("t"))),
                                message.from(), message.payload());

@@ -5,12 +5,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
-import dev.realtime.ws.ConnectedSession;
+import dev.realtime.cluster.ClusterMessage.PresenceEvent;
 
 /** No backplane (the default): this instance is the whole service, so there is nobody else to reach. */
 public final class SingleInstance implements Backplane {
     private final String instanceId;
 
+    /** @param instanceId the name {@code welcome} and {@code GET /sessions} give this instance */
     public SingleInstance(String instanceId) {
         this.instanceId = instanceId;
     }
@@ -21,20 +22,20 @@ public final class SingleInstance implements Backplane {
     }
 
     @Override
-    public void onRemote(Consumer<ClusterMessage> handler) {
+    public void onRemote(Consumer<PresenceEvent> handler) {
     }
 
     @Override
-    public boolean publish(ClusterMessage message) {
+    public boolean publish(PresenceEvent event) {
         return true;
     }
 
     @Override
-    public void joined(ConnectedSession session) {
+    public void joined(SessionInfo session) {
     }
 
     @Override
-    public void left(ConnectedSession session) {
+    public void left(SessionInfo session) {
     }
 
     @Override

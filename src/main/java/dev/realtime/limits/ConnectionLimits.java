@@ -4,7 +4,6 @@ import dev.realtime.auth.Identity;
 import dev.realtime.config.LimitSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
-import dev.realtime.ws.SessionRegistry;
 
 /**
  * Caps open WebSockets, in all (503) and per user (429), checked on the upgrade so a refused client
@@ -14,12 +13,12 @@ import dev.realtime.ws.SessionRegistry;
 public final class ConnectionLimits {
     private static final long RETRY_AFTER_SECONDS = 5;
 
-    private final SessionRegistry sessions;
+    private final OpenConnections connections;
     private final int maxConnections;
     private final int maxPerUser;
 
-    public ConnectionLimits(SessionRegistry sessions, LimitSettings limits) {
-        this.sessions = sessions;
+    public ConnectionLimits(OpenConnections connections, LimitSettings limits) {
+        this.connections = connections;
         this.maxConnections = limits.maxConnections();
         this.maxPerUser = limits.maxConnectionsPerUser();
     }
@@ -28,11 +27,11 @@ public final class ConnectionLimits {
      * @throws ApiException {@code server_busy} or {@code too_many_connections}
      */
     public void checkRoomFor(Identity identity) {
-        if (sessions.heldCount() >= maxConnections) {
+        if (connections.size() >= maxConnections) {
             throw new ApiException(ErrorCode.SERVER_BUSY, "The server has its maximum of " + maxConnections
                     + " open WebSockets; try again later.", RETRY_AFTER_SECONDS);
         }
-        if (sessions.heldCount(identity.user()) >= maxPerUser) {
+        if (connections.countOf(identity.user()) >= maxPerUser) {
             throw new ApiException(ErrorCode.TOO_MANY_CONNECTIONS, identity.user() + " already has " + maxPerUser
                     + " open WebSockets; close one first.", RETRY_AFTER_SECONDS);
         }

@@ -3,7 +3,8 @@ package dev.realtime.metrics;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntSupplier;
 
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
@@ -18,23 +19,29 @@ import io.helidon.metrics.api.Tag;
  */
 public final class RealtimeMetrics {
     private static final MeterRegistry REGISTRY = Metrics.globalRegistry();
-    private static final AtomicInteger OPEN_SESSIONS = new AtomicInteger();
+    /** The session registries of the process (one per service; the tests run several services in one JVM). */
+    private static final List<IntSupplier> OPEN_SESSIONS = new CopyOnWriteArrayList<>();
     private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
 
     static {
-        REGISTRY.getOrCreate(Gauge.builder("realtime.sessions.open", OPEN_SESSIONS::get)
+        REGISTRY.getOrCreate(Gauge.builder("realtime.sessions.open", RealtimeMetrics::openSessions)
                                      .description("Open WebSocket sessions"));
     }
 
     private RealtimeMetrics() {
     }
 
-    public static void sessionOpened() {
-        OPEN_SESSIONS.incrementAndGet();
+    /** The gauge {@code realtime.sessions.open} reads {@code openSessions} (the session registry's own count). */
+    public static void countOpenSessions(IntSupplier openSessions) {
+        OPEN_SESSIONS.add(openSessions);
     }
 
-    public static void sessionClosed() {
-        OPEN_SESSIONS.decrementAndGet();
+    private static int openSessions() {
+        int open = 0;
+        for (IntSupplier registry : OPEN_SESSIONS) {
+            open += registry.getAsInt();
+        }
+        return open;
     }
 
     public static void messageIn(String type) {

@@ -4,12 +4,14 @@ import java.lang.System.Logger.Level;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.helidon.common.buffers.BufferData;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsSession;
 
 import dev.realtime.auth.Identity;
 import dev.realtime.auth.VerifiedToken;
+import dev.realtime.cluster.SessionInfo;
 import dev.realtime.history.History;
 import dev.realtime.history.Position;
 import dev.realtime.ws.protocol.TextFrame;
@@ -79,8 +81,14 @@ public final class ConnectedSession {
         return connectedAt;
     }
 
-    public WsSession socket() {
-        return socket;
+    /** What the other instances are told of this session. */
+    public SessionInfo info() {
+        return new SessionInfo(id, user(), connectedAt);
+    }
+
+    /** Sends a ping (the keepalive's); blocks while the peer's receive window is full. */
+    void ping() {
+        socket.ping(BufferData.empty());
     }
 
     /** Writes the messages queued so far, on the calling (connection) thread, and lets the next ones be written. */
@@ -151,7 +159,7 @@ public final class ConnectedSession {
      * Sends a close frame after dropping whatever is still queued (the engine writes no data frame after
      * it, and reports the close to {@link RealtimeListener#onServerClose}, which logs and counts it).
      */
-    void closeWith(int code, String reason) {
+    public void closeWith(int code, String reason) {
         outbox.close();
         socket.close(code, reason);
     }

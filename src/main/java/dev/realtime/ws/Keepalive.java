@@ -3,7 +3,6 @@ package dev.realtime.ws;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 
-import io.helidon.common.buffers.BufferData;
 import io.helidon.websocket.WsCloseCodes;
 
 /**
@@ -43,7 +42,7 @@ public final class Keepalive implements Runnable {
     private void ping(ConnectedSession session) {
         try {
             if (session.startPing()) {
-                session.socket().ping(BufferData.empty());
+                session.ping();
                 return;
             }
             LOG.log(Level.INFO, "Dropping session {0} (user {1}): no answer to the last ping", session.id(), session.user());

@@ -20,7 +20,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import dev.realtime.cluster.Backplane;
-import dev.realtime.cluster.ClusterMessage;
+import dev.realtime.cluster.ClusterMessage.Change;
+import dev.realtime.cluster.ClusterMessage.PresenceEvent;
 import dev.realtime.history.Broker;
 import dev.realtime.history.History;
 import dev.realtime.history.Position;
@@ -148,7 +149,7 @@ public final class MessageHub implements SessionRegistry.Observer {
      * kept in the user's stream all the same, for a session that resumes).
      */
     public CompletableFuture<Delivery> direct(String from, String to, JsonNode payload) {
-        int local = sessions.heldCount(to);
+        int local = sessions.countOf(to);
         return publish(History.userStream(to), from, payload).thenApply(shared -> {
             if (!shared) {
                 return new Delivery(local, true);
@@ -242,15 +243,15 @@ public final class MessageHub implements SessionRegistry.Observer {
 
     @Override
     public void joined(ConnectedSession session) {
-        backplane.joined(session);
-        presence("join", session);
+        backplane.joined(session.info());
+        presence(Change.JOIN, session);
     }
 
     @Override
     public void left(ConnectedSession session) {
         presenceSubscribers.remove(session);
-        backplane.left(session);
-        presence("leave", session);
+        backplane.left(session.info());
+        presence(Change.LEAVE, session);
     }
 
     /** {@code subscribe} / {@code unsubscribe} to presence events. */
@@ -262,10 +263,10 @@ public final class MessageHub implements SessionRegistry.Observer {
         }
     }
 
-    private void presence(String event, ConnectedSession session) {
+    private void presence(Change change, ConnectedSession session) {
         String at = clock.instant().toString();
-        presenceHere(new Outbound.Presence(event, session.user(), session.id(), at), session);
-        backplane.publish(ClusterMessage.presence(backplane.instanceId(), event, session.user(), session.id(), at));
+        presenceHere(new Outbound.Presence(change.wireName(), session.user(), session.id(), at), session);
+        backplane.publish(new PresenceEvent(backplane.instanceId(), change, session.user(), session.id(), at));
     }
 
     private void presenceHere(Outbound.Presence event, ConnectedSession about) {
@@ -278,8 +279,9 @@ public final class MessageHub implements SessionRegistry.Observer {
     }
 
     /** A presence event of another instance: to this instance's subscribers. */
-    private void presenceFromElsewhere(ClusterMessage message) {
-        presenceHere(new Outbound.Presence(message.event(), message.from(), message.sessionId(), message.at()), null);
+    private void presenceFromElsewhere(PresenceEvent event) {
+        presenceHere(new Outbound.Presence(event.event().wireName(), event.user(), event.sessionId(),
+                                           event.at()), null);
     }
 
     private static Outbound positioned(Publication publication) {

@@ -1,15 +1,14 @@
 package dev.realtime.ws;
 
-import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.helidon.websocket.WsCloseCodes;
-
+import dev.realtime.cluster.LocalSessions;
+import dev.realtime.cluster.SessionInfo;
+import dev.realtime.limits.OpenConnections;
 import dev.realtime.metrics.RealtimeMetrics;
 
 /**
@@ -22,8 +21,7 @@ import dev.realtime.metrics.RealtimeMetrics;
  * a timeout), so its connection-cap slot is free before the same user's next handshake; {@link Keepalive}
  * catches peers whose connection looks open but no longer answers.
  */
-public final class SessionRegistry {
-    private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
+public final class SessionRegistry implements OpenConnections, LocalSessions {
 
     /** Told about every session that joins or leaves. */
     public interface Observer {
@@ -45,6 +43,11 @@ public final class SessionRegistry {
         }
     };
 
+    public SessionRegistry() {
+        RealtimeMetrics.countOpenSessions(this::size);
+    }
+
+    /** The one observer (the message hub), set before the first session is added. */
     public void observe(Observer observer) {
         this.observer = observer;
     }
@@ -52,7 +55,6 @@ public final class SessionRegistry {
     public void add(ConnectedSession session) {
         byUser.computeIfAbsent(session.user(), u -> new ConcurrentHashMap<>()).put(session.id(), session);
         open.incrementAndGet();
-        RealtimeMetrics.sessionOpened();
         observer.joined(session);
     }
 
@@ -66,7 +68,6 @@ public final class SessionRegistry {
         session.closed();
         if (removed[0]) {
             open.decrementAndGet();
-            RealtimeMetrics.sessionClosed();
             observer.left(session);
         }
     }
@@ -80,58 +81,30 @@ public final class SessionRegistry {
         return byUser.values().stream().flatMap(s -> s.values().stream()).toList();
     }
 
+    /** The open sessions, in O(1). */
+    @Override
     public int size() {
         return open.get();
     }
 
-    /** Sessions held, in O(1) (for the connection caps). */
-    public int heldCount() {
-        return open.get();
-    }
-
-    /** As {@link #heldCount()}, for one user. */
-    public int heldCount(String user) {
+    @Override
+    public int countOf(String user) {
         var sessions = byUser.get(user);
         return sessions == null ? 0 : sessions.size();
     }
 
-    /** True once {@link #drain} started: new connections are told to go away at once. */
-    public boolean isDraining() {
-        return draining.get();
+    @Override
+    public List<SessionInfo> present() {
+        return all().stream().map(ConnectedSession::info).toList();
     }
 
-    /**
-     * Graceful stop: closes every session with 1001 (Going Away) and waits, at most {@code timeout},
-     * for the clients to answer the close (each answer removes its session).
-     *
-     * @return the number of sessions still open when the wait ended
-     */
-    public int drain(Duration timeout) {
+    /** From now on new connections are told to go away at once ({@link DrainOnShutdown}). */
+    void startDraining() {
         draining.set(true);
-        List<ConnectedSession> open = all();
-        LOG.log(Level.INFO, "Draining: closing " + open.size() + " WebSocket session(s) with 1001");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (ConnectedSession session : open) {
-            // A close frame per virtual thread: one waits behind a frame stuck on a peer that does not read,
-            // and holds up only that peer's; the deadline bounds the whole drain.
-            Thread.ofVirtual().name("ws-drain-" + session.id()).start(() -> {
-                try {
-                    session.closeWith(WsCloseCodes.GOING_AWAY, "Server shutting down");
-                } catch (RuntimeException e) {
-                    remove(session);
-                }
-            });
-        }
-        while (size() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        int left = size();
-        LOG.log(left == 0 ? Level.INFO : Level.WARNING, "Drained; " + left + " session(s) did not answer the close in time");
-        return left;
+    }
+
+    /** True once the drain started. */
+    public boolean isDraining() {
+        return draining.get();
     }
 }

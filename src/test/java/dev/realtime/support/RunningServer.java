@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.realtime.RealtimeService;
 import dev.realtime.ws.SessionRegistry;
 
 /**
@@ -82,5 +83,9 @@ public final class RunningServer implements ServiceUnderTest,
 
     public SessionRegistry sessions() {
         return server.sessions();
+    }
+
+    public RealtimeService service() {
+        return server.service();
     }
 }

@@ -6,12 +6,12 @@ import java.util.Map;
 
 import io.helidon.webserver.WebServer;
 
-import dev.realtime.Main;
+import dev.realtime.RealtimeService;
 import dev.realtime.config.AppConfig;
 import dev.realtime.ws.SessionRegistry;
 
 /**
- * The real service (exactly {@link Main#setup}'s routing) on a free port, configured through the
+ * The real service (exactly {@link RealtimeService#configure}) on a free port, configured through the
  * same environment variables a user sets.
  */
 public final class TestServer implements ServiceUnderTest, AutoCloseable {
@@ -20,19 +20,17 @@ public final class TestServer implements ServiceUnderTest, AutoCloseable {
     public static final String ALLOWED_ORIGIN = "http://app.example.test";
 
     private final WebServer server;
-    private final SessionRegistry sessions;
+    private final RealtimeService service;
 
     private TestServer(Map<String, String> env, Clock clock) {
-        var config = AppConfig.create(env);
-        SessionRegistry[] registry = new SessionRegistry[1];
+        this.service = RealtimeService.create(AppConfig.create(env), clock);
         this.server = WebServer.builder()
-                .update(builder -> registry[0] = Main.setup(builder, config, clock))
+                .update(service::configure)
                 // A free port, unless the test needs to know it up front (a browser's origin must be allowed).
                 .port(Integer.parseInt(env.getOrDefault("PORT", "0")))
                 .host("127.0.0.1")
                 .build()
                 .start();
-        this.sessions = registry[0];
     }
 
     /** The service with the test users (demo, alice, bob; see test-users.yaml) and {@link #ALLOWED_ORIGIN}. */
@@ -71,11 +69,16 @@ public final class TestServer implements ServiceUnderTest, AutoCloseable {
 
     /** With {@code TLS_PORT}, the port that serves TLS. */
     public int tlsPort() {
-        return server.port(Main.TLS_SOCKET);
+        return server.port(RealtimeService.TLS_SOCKET);
     }
 
     public SessionRegistry sessions() {
-        return sessions;
+        return service.sessions();
+    }
+
+    /** The service this server runs (for its drain on shutdown). */
+    public RealtimeService service() {
+        return service;
     }
 
     @Override
