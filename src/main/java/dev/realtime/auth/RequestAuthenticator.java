@@ -61,11 +61,7 @@ public final class RequestAuthenticator {
      * @throws ApiException as {@link #bearer(Headers)}, or {@code forbidden} if the user lacks {@code role}
      */
     public Identity bearerWithRole(Headers headers, String role) {
-        Identity identity = bearer(headers);
-        if (!identity.hasRole(role)) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "This needs the '" + role + "' role, which " + identity.user() + " lacks.");
-        }
-        return identity;
+        return bearer(headers).requireRole(role);
     }
 
     private VerifiedToken bearer(Headers headers, String how) {

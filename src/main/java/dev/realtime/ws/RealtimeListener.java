@@ -15,14 +15,12 @@ import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
-import io.github.bucket4j.Bucket;
-
 import dev.realtime.auth.VerifiedToken;
 import dev.realtime.config.WsSettings;
 import dev.realtime.contract.ApiException;
 import dev.realtime.contract.ErrorCode;
 import dev.realtime.history.Position;
-import dev.realtime.limits.Rate;
+import dev.realtime.limits.MessageRateLimit;
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.ws.protocol.ServerCloseListener;
 import dev.realtime.ws.protocol.Utf8Text;
@@ -40,12 +38,10 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     private final RealtimeEndpoint endpoint;
     private final SessionRegistry registry;
     private final WsSettings settings;
-    private final Bucket messageRate;
+    private final MessageRateLimit messageRate;
     /** Push requests a session may have waiting for the broker at once. */
     private static final int PUSHES_IN_FLIGHT = 16;
     private final Semaphore pushesInFlight = new Semaphore(PUSHES_IN_FLIGHT);
-    /** Messages over the rate in a row. */
-    private int strikes;
     private VerifiedToken token;
     private List<Position> resumeFrom = List.of();
     private ConnectedSession session;
@@ -54,8 +50,7 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
         this.endpoint = endpoint;
         this.registry = endpoint.sessions();
         this.settings = endpoint.ws();
-        int perSecond = endpoint.limits().messagesPerSecond();
-        this.messageRate = new Rate(perSecond, Duration.ofSeconds(1), 2L * perSecond).newBucket();
+        this.messageRate = new MessageRateLimit(endpoint.limits());
     }
 
     @Override
@@ -147,11 +142,16 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
     }
 
     private void handle(byte[] utf8, int offset, int length) {
-        if (!messageRate.tryConsume(1)) {
-            overRate(utf8, offset, length);
-            return;
+        switch (messageRate.next()) {
+        case ACCEPT -> dispatch(utf8, offset, length);
+        case REFUSE -> error(ErrorCode.RATE_LIMITED, "Over " + endpoint.limits().messagesPerSecond()
+                + " messages per second; this one was not acted on. Keep going and the connection is closed.",
+                              Inbound.idOf(utf8, offset, length));
+        case CLOSE -> session.closeWith(WsCloseCodes.VIOLATED_POLICY, "Message rate exceeded");
         }
-        strikes = 0;
+    }
+
+    private void dispatch(byte[] utf8, int offset, int length) {
         try {
             Inbound message = Inbound.parse(utf8, offset, length);
             RealtimeMetrics.messageIn(typeOf(message));
@@ -174,23 +174,8 @@ public final class RealtimeListener implements WsListener, Utf8Text.Listener, Se
         }
     }
 
-    /** Not acted on: told {@code rate_limited}, and closed with 1008 if it keeps going. */
-    private void overRate(byte[] utf8, int offset, int length) {
-        strikes++;
-        if (strikes >= endpoint.limits().rateLimitStrikes()) {
-            session.closeWith(WsCloseCodes.VIOLATED_POLICY, "Message rate exceeded");
-            return;
-        }
-        error(ErrorCode.RATE_LIMITED, "Over " + endpoint.limits().messagesPerSecond()
-                + " messages per second; this one was not acted on. Keep going and the connection is closed.",
-              Inbound.idOf(utf8, offset, length));
-    }
-
     private void broadcast(Inbound.BroadcastRequest request) {
-        String role = endpoint.push().broadcastRole();
-        if (!session.identity().hasRole(role)) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "Broadcasting needs the '" + role + "' role.");
-        }
+        session.identity().requireRole(endpoint.push().broadcastRole());
         answer(request.id(), endpoint.hub().broadcast(session.user(), request.payload())
                 .thenApply(delivery -> Outbound.Ack.of(request.id(), delivery)));
     }
