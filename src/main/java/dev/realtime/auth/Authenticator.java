@@ -21,12 +21,14 @@ public final class Authenticator {
     private final Map<String, UserAccount> accounts;
     private final String decoyHash;
 
+    /** @param users the accounts {@code POST /login} accepts, with their bcrypt password hashes */
     public Authenticator(List<UserAccount> users) {
         this.accounts = users.stream().collect(Collectors.toUnmodifiableMap(UserAccount::username, Function.identity()));
         int cost = users.stream().mapToInt(u -> Integer.parseInt(u.passwordHash().substring(4, 6))).max().orElse(10);
         this.decoyHash = hash("decoy password never matches", cost);
     }
 
+    /** @return who logged in, or empty if the user is unknown or the password wrong (the same answer for both) */
     public Optional<Identity> authenticate(String username, String password) {
         UserAccount account = accounts.get(username);
         String hash = account == null ? decoyHash : account.passwordHash();

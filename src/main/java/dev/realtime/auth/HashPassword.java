@@ -17,6 +17,7 @@ public final class HashPassword {
     private HashPassword() {
     }
 
+    /** Reads a password from standard input and prints its bcrypt hash for {@code app.auth.users}. */
     public static void main(String[] args) throws IOException {
         var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String password = in.readLine();

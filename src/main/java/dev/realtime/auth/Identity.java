@@ -7,10 +7,12 @@ import dev.realtime.contract.ErrorCode;
 
 /** Who is on the other end: the user a verified token names, and that user's roles. */
 public record Identity(String user, List<String> roles) {
+    /** Copies the roles, so an identity never changes. */
     public Identity {
         roles = List.copyOf(roles);
     }
 
+    /** Whether the token granted {@code role}. */
     public boolean hasRole(String role) {
         return roles.contains(role);
     }

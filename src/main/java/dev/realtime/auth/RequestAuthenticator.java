@@ -17,6 +17,7 @@ public final class RequestAuthenticator {
 
     private final TokenService tokens;
 
+    /** @param tokens verifies the tokens requests carry */
     public RequestAuthenticator(TokenService tokens) {
         this.tokens = tokens;
     }

@@ -34,6 +34,7 @@ public final class TokenService {
     private final Duration sessionMaxLifetime;
     private final Clock clock;
 
+    /** @param clock what token lifetimes are measured by */
     public TokenService(AuthSettings settings, Clock clock) {
         this.jwt = new Hs256Jwt(settings.jwtSecret(), settings.previousSecrets());
         this.issuer = settings.issuer();
@@ -42,6 +43,7 @@ public final class TokenService {
         this.clock = clock;
     }
 
+    /** How long a token it issues is valid. */
     public Duration ttl() {
         return ttl;
     }

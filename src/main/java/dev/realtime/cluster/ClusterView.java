@@ -60,6 +60,7 @@ public final class ClusterView {
         }
     }
 
+    /** A session of {@code user} on {@code instance} closed. */
     public void left(String instance, String user) {
         Picture current = picture;
         if (current != null) {

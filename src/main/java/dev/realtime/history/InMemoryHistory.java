@@ -24,6 +24,7 @@ public final class InMemoryHistory implements History {
     private final Clock clock;
     private final Cache<String, Log> streams;
 
+    /** @param settings the bounds per stream (count, age) and the number of streams kept */
     public InMemoryHistory(HistorySettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;

@@ -13,6 +13,7 @@ public final class LocalBroker implements Broker {
     private final History history;
     private volatile Consumer<Publication> handler = publication -> { };
 
+    /** @param history where this instance keeps its streams */
     public LocalBroker(History history) {
         this.history = history;
     }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param payload any JSON value, as the sender gave it
  */
 public record Publication(Position position, Instant at, String from, JsonNode payload) {
+    /** Its offset in its stream. */
     public long offset() {
         return position.offset();
     }

@@ -20,6 +20,7 @@ public sealed interface Replay {
         /** The history cannot be read now (the shared store is down). */
         HISTORY_UNAVAILABLE;
 
+        /** As {@code welcome.recovery} says it (asyncapi.yaml). */
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }

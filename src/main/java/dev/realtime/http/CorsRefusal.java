@@ -26,6 +26,7 @@ public final class CorsRefusal implements HttpFeature, Weighted {
 
     private final CorsSettings cors;
 
+    /** @param cors the origins allowed to call the API from a browser */
     public CorsRefusal(CorsSettings cors) {
         this.cors = cors;
     }

@@ -23,6 +23,7 @@ public final class LoginHandler implements Handler {
     private final TokenService tokens;
     private final LoginGuard guard;
 
+    /** @param guard the throttles and lockouts every attempt passes first */
     public LoginHandler(Authenticator authenticator, TokenService tokens, LoginGuard guard) {
         this.authenticator = authenticator;
         this.tokens = tokens;

@@ -20,6 +20,7 @@ public final class MethodNotAllowed implements Handler {
         this.allow = allow;
     }
 
+    /** A 405 whose {@code Allow} header lists {@code methods}. */
     public static MethodNotAllowed allowing(Method... methods) {
         var names = new StringBuilder();
         for (Method method : methods) {

@@ -25,6 +25,7 @@ public final class RefreshHandler implements Handler {
     private final TokenService tokens;
     private final Clock clock;
 
+    /** @param users to check that the token's user still has an account */
     public RefreshHandler(RequestAuthenticator requests, Authenticator users, TokenService tokens, Clock clock) {
         this.requests = requests;
         this.users = users;

@@ -17,6 +17,7 @@ public final class ConnectionLimits {
     private final int maxConnections;
     private final int maxPerUser;
 
+    /** @param connections what the caps count */
     public ConnectionLimits(OpenConnections connections, LimitSettings limits) {
         this.connections = connections;
         this.maxConnections = limits.maxConnections();

@@ -16,6 +16,7 @@ public final class KeyedRateLimiter {
     private final Rate rate;
     private final Cache<String, Bucket> buckets;
 
+    /** @param rate the rate each key gets */
     public KeyedRateLimiter(Rate rate) {
         this.rate = rate;
         this.buckets = Caffeine.newBuilder()

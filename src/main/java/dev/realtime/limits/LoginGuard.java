@@ -29,6 +29,7 @@ public final class LoginGuard {
     private final Semaphore hashing;
     private final Duration hashingWait;
 
+    /** @param clock what lockouts are measured by */
     public LoginGuard(LimitSettings limits, Clock clock) {
         this.attemptsPerAddress = new KeyedRateLimiter(new Rate(limits.loginAttemptsPerMinute(), Duration.ofMinutes(1),
                                                                 limits.loginAttemptsPerMinute()));

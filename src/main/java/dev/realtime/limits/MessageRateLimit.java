@@ -25,6 +25,7 @@ public final class MessageRateLimit {
     private final int strikesToClose;
     private int strikes;
 
+    /** @param limits the messages per second (bursts of twice that) and the strikes before a close */
     public MessageRateLimit(LimitSettings limits) {
         int perSecond = limits.messagesPerSecond();
         this.bucket = new Rate(perSecond, Duration.ofSeconds(1), 2L * perSecond).newBucket();

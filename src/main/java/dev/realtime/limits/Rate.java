@@ -9,12 +9,14 @@ import io.github.bucket4j.Bucket;
  * a burst of {@code burst}.
  */
 public record Rate(long permits, Duration period, long burst) {
+    /** @throws IllegalArgumentException a rate that lets nothing through */
     public Rate {
         if (permits < 1 || burst < 1 || period.isNegative() || period.isZero()) {
             throw new IllegalArgumentException("A rate needs permits >= 1, burst >= 1 and a positive period");
         }
     }
 
+    /** A full bucket of this rate, for one key. */
     public Bucket newBucket() {
         return Bucket.builder()
                 .addLimit(limit -> limit.capacity(burst).refillGreedy(permits, period))

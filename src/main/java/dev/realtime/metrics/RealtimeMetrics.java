@@ -44,10 +44,12 @@ public final class RealtimeMetrics {
         return open;
     }
 
+    /** A client message of {@code type} was received ({@code realtime.messages.in}). */
     public static void messageIn(String type) {
         counter("realtime.messages.in", "type", type).increment();
     }
 
+    /** {@code count} server messages of {@code type} were queued ({@code realtime.messages.out}). */
     public static void messagesOut(String type, long count) {
         if (count > 0) {
             counter("realtime.messages.out", "type", type).increment(count);
@@ -66,6 +68,7 @@ public final class RealtimeMetrics {
         counter("realtime.resumes", "result", recovered ? "recovered" : "not_recovered").increment();
     }
 
+    /** An error with {@code code} was answered, over HTTP or the WebSocket ({@code realtime.errors}). */
     public static void error(String code) {
         counter("realtime.errors", "code", code).increment();
     }
@@ -80,14 +83,17 @@ public final class RealtimeMetrics {
         counter("realtime.backplane.failures", null, null).increment();
     }
 
+    /** A session was closed as a slow consumer. */
     public static void slowConsumerClosed() {
         counter("realtime.slow.consumers", null, null).increment();
     }
 
+    /** A {@code POST /login} attempt and its outcome. */
     public static void login(boolean succeeded) {
         counter("realtime.logins", "result", succeeded ? "success" : "failure").increment();
     }
 
+    /** A push reached {@code sessions} sessions. */
     public static void pushDelivered(long sessions) {
         counter("realtime.publish.delivered", null, null).increment(sessions);
     }

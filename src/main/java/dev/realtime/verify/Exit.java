@@ -25,10 +25,12 @@ public enum Exit {
         this.meaning = meaning;
     }
 
+    /** The process exit code. */
     public int code() {
         return code;
     }
 
+    /** What the code means, as the README's table says. */
     public String meaning() {
         return meaning;
     }
@@ -37,11 +39,13 @@ public enum Exit {
     public static final class Stop extends RuntimeException {
         private final Exit exit;
 
+        /** @param exit the code the verifier ends with */
         public Stop(Exit exit, String message) {
             super(message, null, false, false);
             this.exit = exit;
         }
 
+        /** The code the verifier ends with. */
         public Exit exit() {
             return exit;
         }

@@ -31,11 +31,13 @@ public final class RawHttp {
 
     /** Where to connect: {@code http}/{@code ws} or, with TLS and the JDK's trust store, {@code https}/{@code wss}. */
     public record Endpoint(String host, int port, boolean tls) {
+        /** The host and port of {@code uri} (http or https). */
         public static Endpoint of(URI uri) {
             boolean tls = "https".equals(uri.getScheme()) || "wss".equals(uri.getScheme());
             return new Endpoint(uri.getHost(), uri.getPort() == -1 ? (tls ? 443 : 80) : uri.getPort(), tls);
         }
 
+        /** {@code 127.0.0.1:port}, plain. */
         public static Endpoint local(int port) {
             return new Endpoint("127.0.0.1", port, false);
         }
@@ -63,6 +65,7 @@ public final class RawHttp {
         }
     }
 
+    /** A response as read off the socket. */
     public record Response(int status, HttpHeaders headers, String body) {
     }
 

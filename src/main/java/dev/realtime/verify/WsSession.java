@@ -42,6 +42,7 @@ public final class WsSession implements AutoCloseable {
         }
     }
 
+    /** Opens a WebSocket to {@code uri} with extra handshake headers, collecting every message and the close. */
     public static WsSession open(HttpClient client, URI uri, Map<String, String> headers) throws IOException, InterruptedException {
         return new WsSession(client, uri, headers);
     }
@@ -56,6 +57,7 @@ public final class WsSession implements AutoCloseable {
         return message;
     }
 
+    /** Sends a text message and waits until it is written. */
     public void send(String text) throws IOException {
         join(socket.sendText(text, true));
     }
@@ -65,10 +67,12 @@ public final class WsSession implements AutoCloseable {
         join(socket.sendText(text, last));
     }
 
+    /** Sends a binary message (which the service refuses with 1003). */
     public void sendBinary(byte[] bytes) throws IOException {
         join(socket.sendBinary(ByteBuffer.wrap(bytes), true));
     }
 
+    /** Starts the close handshake with {@code code}. */
     public void sendClose(int code, String reason) throws IOException {
         join(socket.sendClose(code, reason));
     }
@@ -87,6 +91,7 @@ public final class WsSession implements AutoCloseable {
         return closeReason;
     }
 
+    /** Whether the server's close frame, or the end of the connection, has come. */
     public boolean isClosed() {
         return closeCode.isDone();
     }

@@ -50,18 +50,22 @@ public final class ConnectedSession {
         this.outbox = new Outbox(socket, outboxCapacity, id, this::disconnect);
     }
 
+    /** The session id: a random UUID, as {@code welcome.sessionId} says. */
     public String id() {
         return id;
     }
 
+    /** The user and roles of its current token. */
     public Identity identity() {
         return token.identity();
     }
 
+    /** The user it belongs to (a refresh never changes it). */
     public String user() {
         return token.identity().user();
     }
 
+    /** When its current token expires, and the session with it unless it refreshes. */
     public Instant tokenExpiresAt() {
         return token.expiresAt();
     }
@@ -77,6 +81,7 @@ public final class ConnectedSession {
         return !expiryWarned.getAndSet(true);
     }
 
+    /** When it opened. */
     public Instant connectedAt() {
         return connectedAt;
     }

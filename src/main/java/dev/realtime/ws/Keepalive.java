@@ -19,6 +19,7 @@ public final class Keepalive implements Runnable {
     private final SessionRegistry sessions;
     private int round;
 
+    /** @param sessions whom to ping */
     public Keepalive(SessionRegistry sessions) {
         this.sessions = sessions;
     }

@@ -66,6 +66,7 @@ public final class MessageHub implements SessionRegistry.Observer {
     public record Delivery(int delivered, boolean degraded) {
     }
 
+    /** Listens to the backplane's presence events and the broker's publications from here on. */
     public MessageHub(SessionRegistry sessions, Backplane backplane, Broker broker, Clock clock) {
         this.sessions = sessions;
         this.backplane = backplane;
@@ -75,6 +76,7 @@ public final class MessageHub implements SessionRegistry.Observer {
         broker.onPublication(this::deliver);
     }
 
+    /** This instance's name, as {@code welcome.instance} says it. */
     public String instanceId() {
         return backplane.instanceId();
     }
@@ -235,7 +237,7 @@ public final class MessageHub implements SessionRegistry.Observer {
         done.forEach(w -> w.delivered().completeAsync(() -> null, WAKE_UPS));
     }
 
-    /** The periodic server event (the tutorial's one-second broadcast), when configured; this instance's sessions. */
+    /** The periodic {@code tick} event (TICK_INTERVAL_SECONDS), to this instance's sessions only. */
     public void tick() {
         var all = sessions.all();
         deliver(all, new Outbound.Tick(clock.instant().toString(), all.size()));

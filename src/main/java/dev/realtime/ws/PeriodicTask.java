@@ -25,6 +25,7 @@ public final class PeriodicTask implements HttpFeature {
     private final Runnable afterStop;
     private ScheduledExecutorService timer;
 
+    /** @param name the timer thread's name */
     public PeriodicTask(String name, Duration interval, Runnable task) {
         this(name, interval, task, () -> { });
     }

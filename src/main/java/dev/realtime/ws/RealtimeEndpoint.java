@@ -20,6 +20,7 @@ public record RealtimeEndpoint(RequestAuthenticator authenticator,
                                PushSettings push,
                                LimitSettings limits,
                                Clock clock) {
+    /** A listener for one new connection. */
     public RealtimeListener newListener() {
         return new RealtimeListener(this);
     }

@@ -12,7 +12,7 @@ import dev.realtime.limits.OpenConnections;
 import dev.realtime.metrics.RealtimeMetrics;
 
 /**
- * Who is connected: user → that user's open sessions (the tutorial's "who is who").
+ * Who is connected to this instance: user → that user's open sessions.
  * Thread-safe; a user with no sessions left disappears. Every session that joins or leaves is
  * reported to the {@link Observer} (presence events) exactly once.
  * <p>
@@ -43,6 +43,7 @@ public final class SessionRegistry implements OpenConnections, LocalSessions {
         }
     };
 
+    /** An empty registry, counted by the {@code realtime.sessions.open} gauge. */
     public SessionRegistry() {
         RealtimeMetrics.countOpenSessions(this::size);
     }
@@ -52,6 +53,7 @@ public final class SessionRegistry implements OpenConnections, LocalSessions {
         this.observer = observer;
     }
 
+    /** Registers a session that was welcomed: from now on every push reaches it. */
     public void add(ConnectedSession session) {
         byUser.computeIfAbsent(session.user(), u -> new ConcurrentHashMap<>()).put(session.id(), session);
         open.incrementAndGet();
@@ -72,11 +74,13 @@ public final class SessionRegistry implements OpenConnections, LocalSessions {
         }
     }
 
+    /** A snapshot of {@code user}'s open sessions. */
     public List<ConnectedSession> sessionsOf(String user) {
         var sessions = byUser.get(user);
         return sessions == null ? List.of() : List.copyOf(sessions.values());
     }
 
+    /** A snapshot of every open session. */
     public List<ConnectedSession> all() {
         return byUser.values().stream().flatMap(s -> s.values().stream()).toList();
     }

@@ -21,6 +21,7 @@ public final class TokenExpiry implements Runnable {
     private final Duration warning;
     private final Clock clock;
 
+    /** @param warning how long before the expiry a session is sent {@code token_expiring} */
     public TokenExpiry(SessionRegistry sessions, Duration warning, Clock clock) {
         this.sessions = sessions;
         this.warning = warning;

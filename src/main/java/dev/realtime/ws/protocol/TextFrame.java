@@ -56,6 +56,7 @@ public final class TextFrame {
             position += length;
         }
 
+        /** The frame, header and payload in one array, ready to be written as it is. */
         public TextFrame build() {
             int payload = position - MAX_HEADER;
             int start = MAX_HEADER - Frames.headerLength(payload);

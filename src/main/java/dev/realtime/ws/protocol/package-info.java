@@ -13,6 +13,6 @@
  * unmasked eight bytes at a time, exactly one {@code onClose} per connection however it ends, and
  * every close the server starts reported to the listener ({@link ServerCloseListener}).
  * <p>
- * It depends on Helidon only, never on the application's packages.
+ * It depends on Helidon only, never on the application's packages. May use: no other package of the service.
  */
 package dev.realtime.ws.protocol;
