@@ -46,7 +46,7 @@ public record AuthSettings(byte[] jwtSecret,
             throw new IllegalStateException("app.auth.jwt.session-max-lifetime-seconds (SESSION_MAX_LIFETIME_SECONDS) must be at "
                                                     + "least the token lifetime (TOKEN_TTL_SECONDS, " + ttlSeconds + ")");
         }
-        List<UserAccount> users = auth.get("users").asNodeList().orElse(List.of())
+        List<UserAccount> users = Required.value(auth.get("users").asNodeList())
                 .stream()
                 .map(UserAccount::from)
                 .toList();
