@@ -10,6 +10,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 
 import dev.realtime.config.AppConfig;
 import dev.realtime.config.AuthSettings;
@@ -77,6 +80,43 @@ class ConfigurationTest {
     @Test
     void valuesAreTrimmed() {
         assertEquals(4567, AppConfig.create(Map.of("PORT", " 4567 ")).get("server.port").asInt().get());
+    }
+
+    // --- defaults: application.yaml and nowhere else -------------------------------------------------
+
+    @Test
+    void aSettingWithNoValueIsRefusedNamingItsKeyInsteadOfDefaultingInCode() {
+        Config withoutApplicationYaml = Config.just(ConfigSources.create(Map.of("app.ws.ping-interval-seconds", "10")));
+        var e = assertThrows(IllegalStateException.class, () -> WsSettings.from(withoutApplicationYaml.get("app.ws")));
+        assertTrue(e.getMessage().contains("app.ws.max-message-bytes"), e.getMessage());
+    }
+
+    /** The README's configuration table repeats the defaults for readers: it must say what application.yaml says. */
+    @Test
+    void theReadmeConfigurationTableHasApplicationYamlsKeysAndDefaults() throws IOException {
+        Map<String, String> readmeDefaults = new HashMap<>();
+        // | `setting` | env variable | default | meaning |
+        Matcher row = Pattern.compile("(?m)^\\| `([a-z][a-z.-]+)` \\| [^|]+ \\| ([^|]+) \\|")
+                .matcher(Files.readString(Path.of("README.md")));
+        while (row.find()) {
+            readmeDefaults.put(row.group(1), row.group(2).strip());
+        }
+        Config yaml = Config.just(ConfigSources.classpath("application.yaml"));
+        yaml.traverse().filter(Config::isLeaf).forEach(leaf -> {
+            // A list's entries (allowed-origins.0, users.0.username) are documented under the list's key.
+            String key = leaf.key().toString().replaceFirst("\\.\\d+(\\..*)?$", "");
+            String documented = readmeDefaults.get(key);
+            assertTrue(documented != null, key + " is in application.yaml but not in the README's configuration table");
+            Config setting = yaml.get(key);
+            if (documented.startsWith("`")) {
+                String value = setting.isList()
+                        ? String.join(", ", setting.asList(String.class).get())
+                        : setting.asString().get();
+                assertEquals(documented.substring(1, documented.indexOf('`', 1)), value, key + " in the README");
+            } else if (setting.isLeaf()) {
+                assertEquals("", setting.asString().get(), key + ": the README says there is none by default");
+            }
+        });
     }
 
     // --- CORS_ORIGIN ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package dev.realtime;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -19,6 +20,7 @@ import dev.realtime.support.ClientFrames;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
+import dev.realtime.support.RawHttp;
 import dev.realtime.support.RawPeer;
 import dev.realtime.support.RunningServer;
 
@@ -147,6 +149,21 @@ class MetricsTest {
                 .assertIncreased(ERRORS, "code", "user_not_connected", 1)
                 .assertIncreased(ERRORS, "code", "missing_token", 1)
                 .assertIncreased(OUT, "type", "error", 4)
+                .assertServed();
+    }
+
+    /** Errors Helidon answers before routing ({@code ProblemDirectHandler}) are counted like every other. */
+    @Test
+    void errorsAnsweredBeforeRoutingAreCountedByCode() {
+        Counts counts = new Counts().watch(ERRORS, "code", "bad_request").watch(ERRORS, "code", "payload_too_large");
+        var badHeader = RawHttp.exchange(server.port(), "GET", "/openapi", Map.of("Bad Header", "x"), null);
+        Contract.assertProblem(Contract.parseJson(badHeader.body()), 400, "bad_request");
+        var tooLarge = RawHttp.exchange(server.port(), "POST", "/login",
+                                        Map.of("Content-Type", "application/json", "Content-Length", "20000"),
+                                        "{".getBytes(StandardCharsets.UTF_8));
+        Contract.assertProblem(Contract.parseJson(tooLarge.body()), 413, "payload_too_large");
+        counts.assertIncreased(ERRORS, "code", "bad_request", 1)
+                .assertIncreased(ERRORS, "code", "payload_too_large", 1)
                 .assertServed();
     }
 

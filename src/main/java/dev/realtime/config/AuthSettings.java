@@ -32,28 +32,28 @@ public record AuthSettings(byte[] jwtSecret,
         var configured = auth.get("jwt.secret").asString().filter(s -> !s.isBlank());
         byte[] secret = key(configured.orElse(DEVELOPMENT_SECRET), "app.auth.jwt.secret (JWT_SECRET)");
         // Comma-separated, as the environment variable is; blanks around the commas are not part of a key.
-        List<byte[]> previous = Arrays.stream(auth.get("jwt.previous-secrets").asString().orElse("").split(","))
+        List<byte[]> previous = Arrays.stream(Required.value(auth.get("jwt.previous-secrets").asString()).split(","))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .map(s -> key(s, "each key of app.auth.jwt.previous-secrets (JWT_PREVIOUS_SECRETS)"))
                 .toList();
-        long ttlSeconds = auth.get("jwt.ttl-seconds").asLong().orElse(3600L);
+        long ttlSeconds = Required.value(auth.get("jwt.ttl-seconds").asLong());
         if (ttlSeconds < 1) {
             throw new IllegalStateException("app.auth.jwt.ttl-seconds (TOKEN_TTL_SECONDS) must be at least 1");
         }
-        long maxLifetimeSeconds = auth.get("jwt.session-max-lifetime-seconds").asLong().orElse(43_200L);
+        long maxLifetimeSeconds = Required.value(auth.get("jwt.session-max-lifetime-seconds").asLong());
         if (maxLifetimeSeconds < ttlSeconds) {
             throw new IllegalStateException("app.auth.jwt.session-max-lifetime-seconds (SESSION_MAX_LIFETIME_SECONDS) must be at "
                                                     + "least the token lifetime (TOKEN_TTL_SECONDS, " + ttlSeconds + ")");
         }
-        List<UserAccount> users = auth.get("users").asNodeList().orElse(List.of())
+        List<UserAccount> users = Required.value(auth.get("users").asNodeList())
                 .stream()
                 .map(UserAccount::from)
                 .toList();
         return new AuthSettings(secret,
                                 previous,
                                 configured.isEmpty(),
-                                auth.get("jwt.issuer").asString().orElse("realtime-service"),
+                                Required.value(auth.get("jwt.issuer").asString()),
                                 Duration.ofSeconds(ttlSeconds),
                                 Duration.ofSeconds(maxLifetimeSeconds),
                                 users);

@@ -16,7 +16,7 @@ import io.helidon.config.Config;
  */
 public record ClusterSettings(Optional<String> redisUrl, String instanceId, Duration heartbeat) {
     public static ClusterSettings from(Config cluster) {
-        long heartbeat = cluster.get("heartbeat-seconds").asLong().orElse(5L);
+        long heartbeat = Required.value(cluster.get("heartbeat-seconds").asLong());
         if (heartbeat < 1) {
             throw new IllegalStateException("app.cluster.heartbeat-seconds (CLUSTER_HEARTBEAT_SECONDS) must be >= 1");
         }

@@ -10,7 +10,7 @@ import io.helidon.config.Config;
  */
 public record CorsSettings(List<String> allowedOrigins) {
     public static CorsSettings from(Config cors) {
-        return new CorsSettings(cors.get("allowed-origins").asList(String.class).orElse(List.of()));
+        return new CorsSettings(Required.value(cors.get("allowed-origins").asList(String.class)));
     }
 
     public boolean allowsAnyOrigin() {

@@ -14,9 +14,9 @@ import io.helidon.config.Config;
  */
 public record HistorySettings(int size, Duration ttl, int maxStreams) {
     public static HistorySettings from(Config history) {
-        int size = history.get("size").asInt().orElse(1000);
-        long ttl = history.get("ttl-seconds").asLong().orElse(600L);
-        int streams = history.get("max-streams").asInt().orElse(10000);
+        int size = Required.value(history.get("size").asInt());
+        long ttl = Required.value(history.get("ttl-seconds").asLong());
+        int streams = Required.value(history.get("max-streams").asInt());
         if (size < 1 || ttl < 1 || streams < 1) {
             throw new IllegalStateException("app.history.size (HISTORY_SIZE), ttl-seconds (HISTORY_TTL_SECONDS) and "
                                             + "max-streams (HISTORY_MAX_STREAMS) must be positive");

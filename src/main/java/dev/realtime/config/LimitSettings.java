@@ -27,20 +27,25 @@ public record LimitSettings(int maxConnections,
                             int loginMaxConcurrentHashes,
                             Duration loginHashingWait) {
     public static LimitSettings from(Config app) {
-        return new LimitSettings(positive(app, "limits.max-connections", 10_000),
-                                 positive(app, "limits.max-connections-per-user", 16),
-                                 positive(app, "limits.messages-per-second", 100),
-                                 positive(app, "limits.rate-limit-strikes", 10),
-                                 positive(app, "login.attempts-per-minute", 30),
-                                 positive(app, "login.failures-before-lockout", 5),
-                                 positive(app, "login.failures-per-user", 100),
-                                 positive(app, "login.max-concurrent-hashes",
-                                          Math.max(1, Runtime.getRuntime().availableProcessors() / 2)),
-                                 Duration.ofMillis(positive(app, "login.hashing-wait-ms", 2000)));
+        return new LimitSettings(positive(app, "limits.max-connections"),
+                                 positive(app, "limits.max-connections-per-user"),
+                                 positive(app, "limits.messages-per-second"),
+                                 positive(app, "limits.rate-limit-strikes"),
+                                 positive(app, "login.attempts-per-minute"),
+                                 positive(app, "login.failures-before-lockout"),
+                                 positive(app, "login.failures-per-user"),
+                                 // Depends on the machine, so application.yaml cannot hold it.
+                                 positive("login.max-concurrent-hashes",
+                                          app.get("login.max-concurrent-hashes").asInt()
+                                                  .orElse(Math.max(1, Runtime.getRuntime().availableProcessors() / 2))),
+                                 Duration.ofMillis(positive(app, "login.hashing-wait-ms")));
     }
 
-    private static int positive(Config app, String key, int defaultValue) {
-        int value = app.get(key).asInt().orElse(defaultValue);
+    private static int positive(Config app, String key) {
+        return positive(key, Required.value(app.get(key).asInt()));
+    }
+
+    private static int positive(String key, int value) {
         if (value < 1) {
             throw new IllegalStateException("app." + key + " must be at least 1, it is " + value);
         }

@@ -15,13 +15,13 @@ import io.helidon.config.Config;
  */
 public record PushSettings(String broadcastRole, String publishRole, String adminRole, Optional<Duration> tickInterval) {
     public static PushSettings from(Config app) {
-        long tick = app.get("push.tick-interval-seconds").asLong().orElse(0L);
+        long tick = Required.value(app.get("push.tick-interval-seconds").asLong());
         if (tick < 0) {
             throw new IllegalStateException("app.push.tick-interval-seconds (TICK_INTERVAL_SECONDS) must be >= 0");
         }
-        return new PushSettings(app.get("roles.broadcast").asString().orElse("user"),
-                                app.get("roles.publish").asString().orElse("publisher"),
-                                app.get("roles.admin").asString().orElse("admin"),
+        return new PushSettings(Required.value(app.get("roles.broadcast").asString()),
+                                Required.value(app.get("roles.publish").asString()),
+                                Required.value(app.get("roles.admin").asString()),
                                 tick == 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(tick)));
     }
 }

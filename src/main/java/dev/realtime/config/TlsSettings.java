@@ -31,7 +31,7 @@ public record TlsSettings(Optional<Path> certFile, Optional<Path> keyFile, Optio
         if (port.isPresent() && (port.getAsInt() < 0 || port.getAsInt() > 65535)) {
             throw new IllegalStateException("TLS_PORT (app.tls.port) must be a port number, it is " + port.getAsInt());
         }
-        long reload = tls.get("reload-check-seconds").asLong().orElse(10L);
+        long reload = Required.value(tls.get("reload-check-seconds").asLong());
         if (reload < 1) {
             throw new IllegalStateException("app.tls.reload-check-seconds (TLS_RELOAD_CHECK_SECONDS) must be at least 1");
         }

@@ -18,20 +18,20 @@ import io.helidon.config.Config;
 public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration drainTimeout, int outboxCapacity,
                          Duration tokenExpiryWarning) {
     public static WsSettings from(Config ws) {
-        int max = ws.get("max-message-bytes").asInt().orElse(65536);
+        int max = Required.value(ws.get("max-message-bytes").asInt());
         if (max < 1) {
             throw new IllegalStateException("app.ws.max-message-bytes (WS_MAX_MESSAGE_BYTES) must be positive");
         }
-        long ping = ws.get("ping-interval-seconds").asLong().orElse(30L);
-        long drain = ws.get("drain-timeout-seconds").asLong().orElse(5L);
+        long ping = Required.value(ws.get("ping-interval-seconds").asLong());
+        long drain = Required.value(ws.get("drain-timeout-seconds").asLong());
         if (ping < 1 || drain < 0) {
             throw new IllegalStateException("app.ws.ping-interval-seconds must be >= 1 and drain-timeout-seconds >= 0");
         }
-        int outbox = ws.get("outbound-queue-size").asInt().orElse(1024);
+        int outbox = Required.value(ws.get("outbound-queue-size").asInt());
         if (outbox < 1) {
             throw new IllegalStateException("app.ws.outbound-queue-size (WS_OUTBOUND_QUEUE_SIZE) must be positive");
         }
-        long warning = ws.get("token-expiry-warning-seconds").asLong().orElse(60L);
+        long warning = Required.value(ws.get("token-expiry-warning-seconds").asLong());
         if (warning < 0) {
             throw new IllegalStateException("app.ws.token-expiry-warning-seconds (WS_TOKEN_EXPIRY_WARNING_SECONDS) must be >= 0");
         }

@@ -32,11 +32,11 @@ public final class ProblemDirectHandler implements DirectHandler {
                 ? ErrorCode.ORIGIN_NOT_ALLOWED
                 : ErrorCode.forStatus(defaultStatus.code());
         SecurityHeaders.applyTo(responseHeaders);
-        Problems.applyHeaders(responseHeaders, code);
+        byte[] problem = Problems.answer(responseHeaders, code, detail(code, message), request.path());
         return TransportResponse.builder()
                 .status(code.status())
                 .headers(responseHeaders)
-                .entity(Problems.body(code, detail(code, message), request.path()))
+                .entity(problem)
                 .build();
     }
 

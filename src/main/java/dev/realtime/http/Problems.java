@@ -28,16 +28,20 @@ public final class Problems {
     }
 
     public static void send(ServerResponse res, ErrorCode code, String detail, String instance) {
-        RealtimeMetrics.error(code.wireName());
-        applyHeaders(res.headers(), code);
-        res.status(code.status()).send(body(code, detail, instance));
+        res.status(code.status()).send(answer(res.headers(), code, detail, instance));
     }
 
-    static byte[] body(ErrorCode code, String detail, String instance) {
+    /**
+     * Counts the error in {@code realtime.errors}, sets the problem's headers and returns its body: the answers
+     * Helidon makes before routing ({@link ProblemDirectHandler}) come through here too, so the count misses none.
+     */
+    static byte[] answer(WritableHeaders<?> headers, ErrorCode code, String detail, String instance) {
+        RealtimeMetrics.error(code.wireName());
+        applyHeaders(headers, code);
         return Json.write(Problem.of(code, detail, instance)).getBytes(StandardCharsets.UTF_8);
     }
 
-    static void applyHeaders(WritableHeaders<?> headers, ErrorCode code) {
+    private static void applyHeaders(WritableHeaders<?> headers, ErrorCode code) {
         headers.set(HeaderNames.CONTENT_TYPE, Problem.MEDIA_TYPE);
         headers.set(HeaderNames.CACHE_CONTROL, "no-store");
         if (code.status() == Status.UNAUTHORIZED_401) {

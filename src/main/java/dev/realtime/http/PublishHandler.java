@@ -1,5 +1,7 @@
 package dev.realtime.http;
 
+import java.util.List;
+
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -10,8 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.auth.Identity;
 import dev.realtime.auth.RequestAuthenticator;
-import dev.realtime.contract.ApiException;
-import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Fields;
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.ws.MessageHub;
@@ -36,16 +36,9 @@ public final class PublishHandler implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         Identity publisher = authenticator.bearerWithRole(req.headers(), publishRole);
         JsonNode body = JsonBodies.readObject(req, "'payload' and an optional 'to'");
-        var names = body.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!name.equals("to") && !name.equals("payload")) {
-                throw invalid("Unexpected member '" + name + "'; a push has 'payload' and an optional 'to'.");
-            }
-        }
-        if (!body.has("payload")) {
-            throw invalid("'payload' is required (any JSON value).");
-        }
+        Fields.onlyMembers(body, name -> name.equals("to") || name.equals("payload"),
+                           name -> "Unexpected member '" + name + "'; a push has 'payload' and an optional 'to'.");
+        Fields.requiredMembers(body, List.of("payload"), member -> "'" + member + "' is required (any JSON value).");
         JsonNode to = body.get("to");
         MessageHub.Delivery delivery;
         if (to == null) {
@@ -55,10 +48,6 @@ public final class PublishHandler implements Handler {
         }
         RealtimeMetrics.pushDelivered(delivery.delivered());
         JsonBodies.send(res, Status.ACCEPTED_202,
-                        new PublishResult(delivery.delivered(), delivery.degraded() ? Boolean.TRUE : null));
-    }
-
-    private static ApiException invalid(String detail) {
-        return new ApiException(ErrorCode.VALIDATION_FAILED, detail);
+                        new PublishResult(delivery.delivered(), Fields.degraded(delivery.degraded())));
     }
 }

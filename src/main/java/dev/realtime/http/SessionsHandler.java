@@ -17,6 +17,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.realtime.auth.RequestAuthenticator;
 import dev.realtime.cluster.Backplane;
 import dev.realtime.cluster.RemoteSession;
+import dev.realtime.contract.Fields;
 import dev.realtime.ws.SessionRegistry;
 
 /**
@@ -66,6 +67,6 @@ public final class SessionsHandler implements Handler {
                 .toList();
         JsonBodies.send(res, Status.OK_200, new SessionList(all.size(), users,
                                                            instances.orElse(List.of(backplane.instanceId())),
-                                                           degraded ? Boolean.TRUE : null));
+                                                           Fields.degraded(degraded)));
     }
 }

@@ -10,12 +10,10 @@ import dev.realtime.contract.Fields;
 import dev.realtime.contract.Json;
 
 import static dev.realtime.contract.Fields.MAX_ID_LENGTH;
+import static dev.realtime.contract.Fields.MAX_TOKEN_LENGTH;
 
 /** The messages a client may send ({@code ClientMessage} in asyncapi.yaml), read strictly. */
 public sealed interface Inbound {
-    /** asyncapi.yaml {@code Refresh.token}: far above any token this service issues. */
-    int MAX_TOKEN_LENGTH = 8192;
-
     /** Every client message carries an id, so its reply ({@code echo}, {@code ack}, {@code error}) can be matched. */
     String id();
 
@@ -77,23 +75,11 @@ public sealed interface Inbound {
 
     /** Checks that the message has a valid id and no members but {@code type}, {@code id} and {@code members}. */
     private static String id(JsonNode node, String type, Set<String> members) {
-        JsonNode id = node.get("id");
-        if (!Fields.isText(id, MAX_ID_LENGTH)) {
-            throw invalid("'id' must be a string of 1 to " + MAX_ID_LENGTH + " characters.");
-        }
-        var names = node.fieldNames();
-        while (names.hasNext()) {
-            String name = names.next();
-            if (!name.equals("type") && !name.equals("id") && !members.contains(name)) {
-                throw invalid("Unexpected member '" + abbreviate(name) + "' in a " + type + " message.");
-            }
-        }
-        for (String member : members) {
-            if (!node.has(member)) {
-                throw invalid("A " + type + " message needs '" + member + "'.");
-            }
-        }
-        return id.asText();
+        String id = Fields.text(node.get("id"), "id", MAX_ID_LENGTH);
+        Fields.onlyMembers(node, name -> name.equals("type") || name.equals("id") || members.contains(name),
+                           name -> "Unexpected member '" + abbreviate(name) + "' in a " + type + " message.");
+        Fields.requiredMembers(node, members, member -> "A " + type + " message needs '" + member + "'.");
+        return id;
     }
 
     private static JsonNode payload(JsonNode node) {
@@ -108,10 +94,7 @@ public sealed interface Inbound {
     }
 
     private static String token(JsonNode node) {
-        if (!Fields.isText(node.get("token"), MAX_TOKEN_LENGTH)) {
-            throw invalid("'token' must be a string of 1 to " + MAX_TOKEN_LENGTH + " characters.");
-        }
-        return node.get("token").asText();
+        return Fields.text(node.get("token"), "token", MAX_TOKEN_LENGTH);
     }
 
     private static ApiException invalid(String detail) {

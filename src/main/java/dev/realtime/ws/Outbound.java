@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.contract.ErrorCode;
+import dev.realtime.contract.Fields;
 import dev.realtime.contract.Json;
 import dev.realtime.history.Position;
 import dev.realtime.history.Publication;
@@ -128,7 +129,7 @@ public sealed interface Outbound {
         }
 
         static Ack of(String id, MessageHub.Delivery delivery) {
-            return new Ack(id, delivery.delivered(), delivery.degraded() ? Boolean.TRUE : null, null);
+            return new Ack(id, delivery.delivered(), Fields.degraded(delivery.degraded()), null);
         }
 
         static Ack refreshed(String id, ConnectedSession session) {
