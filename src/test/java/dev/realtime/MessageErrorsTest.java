@@ -179,7 +179,7 @@ class MessageErrorsTest {
             String sessionId = Contract.assertServerMessage(ServerFrames.read(in).text()).get("sessionId").asText();
             ConnectedSession session = server.sessions().all().stream()
                     .filter(s -> s.id().equals(sessionId)).findFirst().orElseThrow();
-            TextFrame push = new Outbound.Broadcast("jobs", TextNode.valueOf("x".repeat(32 * 1024)), "broadcast", 1, "e1").frame();
+            TextFrame push = new Outbound.Pushed("broadcast", "jobs", TextNode.valueOf("x".repeat(32 * 1024)), "broadcast", 1, "e1").frame();
             for (int i = 0; i < pushes; i++) {
                 assertTrue(session.send(push), "push " + i + " queued");
             }

@@ -117,7 +117,7 @@ public final class MessageHub implements SessionRegistry.Observer {
             welcome.welcome(positions, recovery);
             missed.sort(Comparator.comparing(Publication::at)); // each stream stays in offset order (a stable sort)
             for (Publication publication : missed) {
-                if (!session.reply(positioned(publication).frame())) {
+                if (!session.reply(new Outbound.Pushed(publication).frame())) {
                     return false;
                 }
             }
@@ -226,7 +226,7 @@ public final class MessageHub implements SessionRegistry.Observer {
                     ? sessions.all()
                     : sessions.sessionsOf(History.userOf(stream));
             // A session that resumed may have had it in its replay already.
-            deliver(targets.stream().filter(session -> session.saw(publication.position())).toList(), positioned(publication));
+            deliver(targets.stream().filter(session -> session.saw(publication.position())).toList(), new Outbound.Pushed(publication));
             deliveredUpTo.put(stream, publication.position());
             List<Waiter> list = waiting.get(stream);
             if (list != null) {
@@ -286,11 +286,6 @@ public final class MessageHub implements SessionRegistry.Observer {
                                            event.at()), null);
     }
 
-    private static Outbound positioned(Publication publication) {
-        return History.BROADCAST.equals(publication.position().stream())
-                ? new Outbound.Broadcast(publication)
-                : new Outbound.Direct(publication);
-    }
 
     private static int deliver(Collection<ConnectedSession> targets, Outbound message) {
         if (targets.isEmpty()) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.contract.ErrorCode;
 import dev.realtime.contract.Fields;
 import dev.realtime.contract.Json;
+import dev.realtime.history.History;
 import dev.realtime.history.Position;
 import dev.realtime.history.Publication;
 import dev.realtime.ws.protocol.TextFrame;
@@ -80,39 +81,20 @@ public sealed interface Outbound {
         }
     }
 
+    /**
+     * A message of a stream, with its position: a {@code broadcast} (the broadcast stream) or a {@code direct}
+     * message (a user's stream, for direct messages and targeted publishes).
+     */
     @JsonPropertyOrder({"type", "from", "payload", "stream", "offset", "epoch"})
-    record Broadcast(String from, JsonNode payload, String stream, long offset, String epoch) implements Outbound {
-        Broadcast(Publication publication) {
-            this(publication.from(), publication.payload(), publication.position().stream(), publication.offset(),
-                 publication.position().epoch());
+    record Pushed(String type, String from, JsonNode payload, String stream, long offset, String epoch) implements Outbound {
+        Pushed(Publication publication) {
+            this(History.BROADCAST.equals(publication.position().stream()) ? "broadcast" : "direct", publication.from(),
+                 publication.payload(), publication.position().stream(), publication.offset(), publication.position().epoch());
         }
 
         @Override
         public int payloadBytes() {
             return Json.rawLength(payload);
-        }
-
-        @Override
-        public String type() {
-            return "broadcast";
-        }
-    }
-
-    @JsonPropertyOrder({"type", "from", "payload", "stream", "offset", "epoch"})
-    record Direct(String from, JsonNode payload, String stream, long offset, String epoch) implements Outbound {
-        Direct(Publication publication) {
-            this(publication.from(), publication.payload(), publication.position().stream(), publication.offset(),
-                 publication.position().epoch());
-        }
-
-        @Override
-        public int payloadBytes() {
-            return Json.rawLength(payload);
-        }
-
-        @Override
-        public String type() {
-            return "direct";
         }
     }
 
