@@ -10,7 +10,7 @@ import io.helidon.config.spi.ConfigNode.ListNode;
 import io.helidon.config.spi.ConfigNode.ObjectNode;
 
 /**
- * Builds the configuration: the tutorial's environment variables ({@code PORT}, {@code CORS_ORIGIN}, ...)
+ * Builds the configuration: the short environment variables of the README's table ({@code PORT}, {@code CORS_ORIGIN}, ...)
  * first, then Helidon's usual environment mapping ({@code SERVER_PORT}, {@code APP_WS_MAX_MESSAGE_BYTES}, ...),
  * system properties, an optional file named by {@code CONFIG_FILE}, and {@code application.yaml} last.
  */
@@ -55,7 +55,7 @@ public final class AppConfig {
             Map.entry("TLS_KEY_FILE", "app.tls.key-file"),
             Map.entry("TLS_PORT", "app.tls.port"),
             Map.entry("TLS_RELOAD_CHECK_SECONDS", "app.tls.reload-check-seconds"));
-    /** {@code CORS_ORIGIN} is a comma-separated list, as in the tutorial's {@code .env}. */
+    /** {@code CORS_ORIGIN} is a comma-separated list of origins (or {@code *}). */
     private static final String CORS_ORIGIN = "CORS_ORIGIN";
     private static final String CORS_ORIGINS_KEY = "app.cors.allowed-origins";
     private static final String CONFIG_FILE = "CONFIG_FILE";
@@ -63,6 +63,7 @@ public final class AppConfig {
     private AppConfig() {
     }
 
+    /** The configuration of this process: application.yaml, CONFIG_FILE and its environment variables. */
     public static Config fromEnvironment() {
         return create(System.getenv());
     }

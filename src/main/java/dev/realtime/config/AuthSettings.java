@@ -28,6 +28,7 @@ public record AuthSettings(byte[] jwtSecret,
     private static final String DEVELOPMENT_SECRET = "development-only-signing-key-change-me-0123456789";
     private static final int MIN_SECRET_BYTES = 32;
 
+    /** Reads and checks {@code app.auth}. */
     public static AuthSettings from(Config auth) {
         var configured = auth.get("jwt.secret").asString().filter(s -> !s.isBlank());
         byte[] secret = key(configured.orElse(DEVELOPMENT_SECRET), "app.auth.jwt.secret (JWT_SECRET)");

@@ -15,6 +15,7 @@ import io.helidon.config.Config;
  * @param heartbeat  how often this instance rewrites its presence in Redis; it expires after three
  */
 public record ClusterSettings(Optional<String> redisUrl, String instanceId, Duration heartbeat) {
+    /** Reads and checks {@code app.cluster}. */
     public static ClusterSettings from(Config cluster) {
         long heartbeat = Required.value(cluster.get("heartbeat-seconds").asLong());
         if (heartbeat < 1) {
@@ -26,6 +27,7 @@ public record ClusterSettings(Optional<String> redisUrl, String instanceId, Dura
                                    Duration.ofSeconds(heartbeat));
     }
 
+    /** How long an instance's presence outlives its last heartbeat: three heartbeats. */
     public Duration presenceTtl() {
         return heartbeat.multipliedBy(3);
     }

@@ -13,6 +13,7 @@ import io.helidon.config.Config;
  *                   each stream's keys expire {@code ttl} after its last message instead)
  */
 public record HistorySettings(int size, Duration ttl, int maxStreams) {
+    /** Reads and checks {@code app.history}. */
     public static HistorySettings from(Config history) {
         int size = Required.value(history.get("size").asInt());
         long ttl = Required.value(history.get("ttl-seconds").asLong());

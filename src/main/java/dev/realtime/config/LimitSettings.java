@@ -26,6 +26,7 @@ public record LimitSettings(int maxConnections,
                             int loginFailuresPerUser,
                             int loginMaxConcurrentHashes,
                             Duration loginHashingWait) {
+    /** Reads and checks the limits under {@code app}. */
     public static LimitSettings from(Config app) {
         return new LimitSettings(positive(app, "limits.max-connections"),
                                  positive(app, "limits.max-connections-per-user"),

@@ -14,6 +14,7 @@ import io.helidon.config.Config;
  * @param tickInterval  the periodic {@code tick} event's interval; empty = off (the default)
  */
 public record PushSettings(String broadcastRole, String publishRole, String adminRole, Optional<Duration> tickInterval) {
+    /** Reads and checks {@code app.push} and the roles under {@code app}. */
     public static PushSettings from(Config app) {
         long tick = Required.value(app.get("push.tick-interval-seconds").asLong());
         if (tick < 0) {

@@ -16,6 +16,7 @@ import io.helidon.config.Config;
  * @param reloadCheck how often the two files are checked for a new certificate
  */
 public record TlsSettings(Optional<Path> certFile, Optional<Path> keyFile, OptionalInt port, Duration reloadCheck) {
+    /** Reads and checks {@code app.tls}. */
     public static TlsSettings from(Config tls) {
         Optional<Path> cert = tls.get("cert-file").asString().filter(s -> !s.isBlank()).map(Path::of);
         Optional<Path> key = tls.get("key-file").asString().filter(s -> !s.isBlank()).map(Path::of);
@@ -38,6 +39,7 @@ public record TlsSettings(Optional<Path> certFile, Optional<Path> keyFile, Optio
         return new TlsSettings(cert, key, port, Duration.ofSeconds(reload));
     }
 
+    /** Whether a certificate is configured. */
     public boolean enabled() {
         return certFile.isPresent();
     }

@@ -17,6 +17,7 @@ import io.helidon.config.Config;
  */
 public record WsSettings(int maxMessageBytes, Duration pingInterval, Duration drainTimeout, int outboxCapacity,
                          Duration tokenExpiryWarning) {
+    /** Reads and checks {@code app.ws}. */
     public static WsSettings from(Config ws) {
         int max = Required.value(ws.get("max-message-bytes").asInt());
         if (max < 1) {

@@ -43,10 +43,12 @@ public enum ErrorCode {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The HTTP status it is answered with. */
     public Status status() {
         return status;
     }
 
+    /** The problem document's title. */
     public String title() {
         return title;
     }

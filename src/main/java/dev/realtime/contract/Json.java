@@ -161,6 +161,7 @@ public final class Json {
                 : 0;
     }
 
+    /** {@code value} as JSON, by the one mapper. */
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public record Problem(String type, String title, int status, String detail, String instance, String code) {
     public static final String MEDIA_TYPE = "application/problem+json";
 
+    /** The problem document of {@code code}, about the request path {@code instance}. */
     public static Problem of(ErrorCode code, String detail, String instance) {
         return new Problem(code.problemType(), code.title(), code.status().code(), detail, instance, code.wireName());
     }

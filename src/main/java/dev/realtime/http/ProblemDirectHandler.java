@@ -13,6 +13,7 @@ import dev.realtime.contract.ErrorCode;
  * a WebSocket upgrade from an origin that is not allowed (403).
  */
 public final class ProblemDirectHandler implements DirectHandler {
+    /** This handler for every event Helidon answers before routing. */
     public static DirectHandlers handlers() {
         var handler = new ProblemDirectHandler();
         var builder = DirectHandlers.builder();

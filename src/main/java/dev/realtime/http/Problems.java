@@ -20,6 +20,7 @@ public final class Problems {
     private Problems() {
     }
 
+    /** Answers {@code e} as its problem document (with Retry-After when it says when). */
     public static void send(ServerResponse res, ApiException e, String instance) {
         if (e.retryAfterSeconds() > 0) {
             res.headers().set(HeaderNames.RETRY_AFTER, String.valueOf(e.retryAfterSeconds()));
@@ -27,6 +28,7 @@ public final class Problems {
         send(res, e.code(), e.detail(), instance);
     }
 
+    /** Answers {@code code} as its problem document, counted in {@code realtime.errors}. */
     public static void send(ServerResponse res, ErrorCode code, String detail, String instance) {
         res.status(code.status()).send(answer(res.headers(), code, detail, instance));
     }

@@ -22,6 +22,7 @@ public final class PublishHandler implements Handler {
     private final MessageHub hub;
     private final String publishRole;
 
+    /** @param publishRole the role a caller of {@code POST /messages} needs */
     public PublishHandler(RequestAuthenticator authenticator, MessageHub hub, String publishRole) {
         this.authenticator = authenticator;
         this.hub = hub;

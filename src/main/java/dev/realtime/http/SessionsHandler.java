@@ -31,6 +31,7 @@ public final class SessionsHandler implements Handler {
     private final Backplane backplane;
     private final String adminRole;
 
+    /** @param adminRole the role a caller of {@code GET /sessions} needs */
     public SessionsHandler(RequestAuthenticator authenticator, SessionRegistry sessions, Backplane backplane, String adminRole) {
         this.authenticator = authenticator;
         this.sessions = sessions;

@@ -42,6 +42,7 @@ public sealed interface Outbound {
     @JsonPropertyOrder({"type", "sessionId", "user", "roles", "connectedAt", "instance", "tokenExpiresAt", "streams", "recovery"})
     record Welcome(String sessionId, String user, List<String> roles, String connectedAt, String instance,
                    String tokenExpiresAt, List<Position> streams, Recovery recovery) implements Outbound {
+        /** The welcome of {@code session}, standing at {@code streams}, with what a resume recovered (or null). */
         public Welcome(ConnectedSession session, String instance, List<Position> streams, Recovery recovery) {
             this(session.id(), session.user(), session.identity().roles(), session.connectedAt().toString(), instance,
                  session.tokenExpiresAt().toString(), streams, recovery);
@@ -151,6 +152,7 @@ public sealed interface Outbound {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"type", "code", "message", "id"})
     record Error(String code, String message, String id) implements Outbound {
+        /** @param id the id of the client message it answers, or null */
         public Error(ErrorCode code, String message, String id) {
             this(code.wireName(), message, id);
         }

@@ -79,16 +79,19 @@ public final class ContractOracle {
         return oracle;
     }
 
+    /** openapi.yaml, parsed. */
     public JsonNode openApi() {
         return openApi;
     }
 
+    /** asyncapi.yaml, parsed. */
     public JsonNode asyncApi() {
         return asyncApi;
     }
 
     /** What the oracle found: the violations (none = as documented) and the body or message parsed. */
     public record Verdict(List<String> violations, JsonNode value) {
+        /** Whether it is as documented. */
         public boolean ok() {
             return violations.isEmpty();
         }
@@ -234,6 +237,7 @@ public final class ContractOracle {
         }
     }
 
+    /** {@code pointerToken} escaped for a JSON pointer (RFC 6901). */
     public static String escape(String pointerToken) {
         return pointerToken.replace("~", "~0").replace("/", "~1");
     }
