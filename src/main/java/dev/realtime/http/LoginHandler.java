@@ -33,8 +33,8 @@ public final class LoginHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         JsonNode body = JsonBodies.readObject(req, "'username' and 'password'");
-        String username = requiredString(body, "username", Fields.MAX_USER_LENGTH);
-        String password = requiredString(body, "password", MAX_PASSWORD);
+        String username = Fields.text(body.get("username"), "username", Fields.MAX_USER_LENGTH);
+        String password = Fields.text(body.get("password"), "password", MAX_PASSWORD);
 
         var authenticated = guard.attempt(req.remotePeer().host(), username,
                                           () -> authenticator.authenticate(username, password));
@@ -42,16 +42,5 @@ public final class LoginHandler implements Handler {
         Identity identity = authenticated
                 .orElseThrow(() -> new ApiException(ErrorCode.INVALID_CREDENTIALS, "Unknown user or wrong password."));
         TokenResponse.send(res, tokens.issue(identity), tokens.ttl().toSeconds());
-    }
-
-    private static String requiredString(JsonNode body, String name, int maxLength) {
-        JsonNode value = body.get(name);
-        if (value == null || !value.isTextual() || value.asText().isEmpty()) {
-            throw new ApiException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is required and must be a non-empty string.");
-        }
-        if (!Fields.isText(value, maxLength)) {
-            throw new ApiException(ErrorCode.VALIDATION_FAILED, "'" + name + "' is longer than " + maxLength + " characters.");
-        }
-        return value.asText();
     }
 }
