@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.helidon.config.Config;
@@ -91,6 +92,7 @@ public final class RealtimeService {
     private final Consumer<HttpRouting.Builder> routes;
     /** Started after the server and stopped with it, on the default socket only. */
     private final List<PeriodicTask> timers = new ArrayList<>();
+    private final AtomicBoolean configured = new AtomicBoolean();
 
     private RealtimeService(Config config, Clock clock) {
         this.config = config;
@@ -110,6 +112,8 @@ public final class RealtimeService {
         TokenService tokens = new TokenService(auth, clock);
         RequestAuthenticator requests = new RequestAuthenticator(tokens);
         Authenticator users = new Authenticator(auth.users());
+        timers.add(new PeriodicTask("ws-keepalive", Keepalive.tick(ws.pingInterval()),
+                                    keepaliveAndExpiry(new Keepalive(sessions), new TokenExpiry(sessions, ws.tokenExpiryWarning(), clock))));
         Broker broker;
         if (cluster.redisUrl().isPresent()) {
             RedisBackplane redis = new RedisBackplane(cluster, sessions, clock);
@@ -125,9 +129,6 @@ public final class RealtimeService {
         sessions.observe(hub);
         this.endpoint = new RealtimeEndpoint(requests, sessions, hub, new ConnectionLimits(sessions, limits), ws, push,
                                              limits, clock);
-
-        timers.add(new PeriodicTask("ws-keepalive", Keepalive.tick(ws.pingInterval()),
-                                    keepaliveAndExpiry(new Keepalive(sessions), new TokenExpiry(sessions, ws.tokenExpiryWarning(), clock))));
         push.tickInterval().ifPresent(interval -> timers.add(new PeriodicTask("ws-tick", interval, hub::tick)));
         certificate.ifPresent(cert -> timers.add(new PeriodicTask("tls-reload", tls.reloadCheck(), new CertificateReload(
                 tls.certFile().orElseThrow(), tls.keyFile().orElseThrow(), tlsSocket(), cert))));
@@ -169,8 +170,13 @@ public final class RealtimeService {
     /**
      * Puts the service on {@code server}: HTTP and the WebSocket at {@code /} on the configured port, and with
      * {@code TLS_PORT} the same routes on a second socket that speaks only TLS, sharing all state.
+     *
+     * @throws IllegalStateException if called a second time: the timers and the backplane live and stop with one server
      */
     public void configure(WebServerConfig.Builder server) {
+        if (!configured.compareAndSet(false, true)) {
+            throw new IllegalStateException("A RealtimeService runs on one web server; create another for another server");
+        }
         WsConfig wsConfig = WsConfig.builder()
                 .origins(cors.allowsAnyOrigin() ? Set.of() : Set.copyOf(cors.allowedOrigins()))
                 .maxFrameLength(ws.maxMessageBytes())

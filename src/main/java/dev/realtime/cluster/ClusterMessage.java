@@ -14,8 +14,9 @@ import dev.realtime.history.Position;
 import dev.realtime.history.Publication;
 
 /**
- * What crosses instances on the backplane, told apart by its {@code kind} on the wire (the same JSON the
- * Redis streams keep, so instances of neighbouring versions read each other's messages).
+ * What crosses instances on the backplane, told apart by its {@code kind} on the wire. The JSON is the one
+ * the Redis streams keep and earlier versions wrote (ClusterMessageTest pins it); a message of a kind or a
+ * presence event this version does not know is dropped and logged by the bus, never passed on to clients.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "kind", visible = true)
 @JsonSubTypes({

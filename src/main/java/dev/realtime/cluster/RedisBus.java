@@ -102,6 +102,8 @@ final class RedisBus {
     private void receive(String text) {
         try {
             switch (Json.read(text, ClusterMessage.class)) {
+            case StreamMessage message when message.position() == null ->
+                    LOG.log(Level.WARNING, "Backplane: dropped a " + message.kind() + " message without its position");
             case StreamMessage message -> messages.add(message);
             case PresenceEvent event -> {
                 if (!redis.instanceId().equals(event.origin())) {

@@ -1,5 +1,6 @@
 package dev.realtime.metrics;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +20,11 @@ import io.helidon.metrics.api.Tag;
  */
 public final class RealtimeMetrics {
     private static final MeterRegistry REGISTRY = Metrics.globalRegistry();
-    /** The session registries of the process (one per service; the tests run several services in one JVM). */
-    private static final List<IntSupplier> OPEN_SESSIONS = new CopyOnWriteArrayList<>();
+    /**
+     * The session registries of the process (one per service; the tests run several services in one JVM), held
+     * weakly: a registry nobody uses any more is not kept alive, nor counted, by the gauge.
+     */
+    private static final List<WeakReference<IntSupplier>> OPEN_SESSIONS = new CopyOnWriteArrayList<>();
     private static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
 
     static {
@@ -31,15 +35,23 @@ public final class RealtimeMetrics {
     private RealtimeMetrics() {
     }
 
-    /** The gauge {@code realtime.sessions.open} reads {@code openSessions} (the session registry's own count). */
+    /**
+     * The gauge {@code realtime.sessions.open} reads {@code openSessions} (a session registry's own count) for as
+     * long as the caller holds it strongly.
+     */
     public static void countOpenSessions(IntSupplier openSessions) {
-        OPEN_SESSIONS.add(openSessions);
+        OPEN_SESSIONS.add(new WeakReference<>(openSessions));
     }
 
     private static int openSessions() {
         int open = 0;
-        for (IntSupplier registry : OPEN_SESSIONS) {
-            open += registry.getAsInt();
+        for (WeakReference<IntSupplier> reference : OPEN_SESSIONS) {
+            IntSupplier registry = reference.get();
+            if (registry == null) {
+                OPEN_SESSIONS.remove(reference);
+            } else {
+                open += registry.getAsInt();
+            }
         }
         return open;
     }

@@ -286,7 +286,6 @@ public final class MessageHub implements SessionRegistry.Observer {
                                            event.at()), null);
     }
 
-
     private static int deliver(Collection<ConnectedSession> targets, Outbound message) {
         if (targets.isEmpty()) {
             return 0; // every instance gets every publication; most have nobody for a user's stream

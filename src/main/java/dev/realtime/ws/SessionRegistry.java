@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 import dev.realtime.cluster.LocalSessions;
 import dev.realtime.cluster.SessionInfo;
@@ -18,8 +19,9 @@ import dev.realtime.metrics.RealtimeMetrics;
  * <p>
  * A session is removed the moment its connection ends, however it ends (the protocol engine calls
  * {@link RealtimeListener#onClose} for a close handshake, a reset, end of stream, a protocol error or
- * a timeout), so its connection-cap slot is free before the same user's next handshake; {@link Keepalive}
- * catches peers whose connection looks open but no longer answers.
+ * a timeout), so its connection-cap slot ({@link #size()}, {@link #countOf}) is free before the same user's
+ * next handshake; {@link Keepalive} catches peers whose connection looks open but no longer answers.
+ * {@link DrainOnShutdown} sends every session away at shutdown.
  */
 public final class SessionRegistry implements OpenConnections, LocalSessions {
 
@@ -33,6 +35,8 @@ public final class SessionRegistry implements OpenConnections, LocalSessions {
     private final Map<String, Map<String, ConnectedSession>> byUser = new ConcurrentHashMap<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicInteger open = new AtomicInteger();
+    /** What the open-session gauge reads; held here, since the gauge holds it weakly. */
+    private final IntSupplier gauge = open::get;
     private volatile Observer observer = new Observer() {
         @Override
         public void joined(ConnectedSession session) {
@@ -45,7 +49,7 @@ public final class SessionRegistry implements OpenConnections, LocalSessions {
 
     /** An empty registry, counted by the {@code realtime.sessions.open} gauge. */
     public SessionRegistry() {
-        RealtimeMetrics.countOpenSessions(this::size);
+        RealtimeMetrics.countOpenSessions(gauge);
     }
 
     /** The one observer (the message hub), set before the first session is added. */
@@ -85,12 +89,13 @@ public final class SessionRegistry implements OpenConnections, LocalSessions {
         return byUser.values().stream().flatMap(s -> s.values().stream()).toList();
     }
 
-    /** The open sessions, in O(1). */
+    /** The open sessions, in O(1): what the connection cap counts. */
     @Override
     public int size() {
         return open.get();
     }
 
+    /** {@code user}'s open sessions: what the per-user connection cap counts. */
     @Override
     public int countOf(String user) {
         var sessions = byUser.get(user);
