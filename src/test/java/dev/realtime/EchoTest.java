@@ -1,5 +1,6 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,11 +16,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.RunningServer;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 import dev.realtime.support.WsClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,10 +36,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The happy path of the channel (asyncapi.yaml {@code sendWelcome}, {@code receiveEcho}): the welcome,
  * and echo replies with the same {@code id} and an unchanged {@code payload}.
  */
+@ServerTest
 class EchoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    EchoTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void theFirstMessageIsAWelcomeNamingTheSessionUserRolesAndConnectionTime() {

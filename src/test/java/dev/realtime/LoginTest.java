@@ -1,6 +1,7 @@
 package dev.realtime;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,16 +20,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code POST /login} (openapi.yaml {@code login}): every answer, good or bad, is the documented one. */
+@ServerTest
 @Timeout(60)
 class LoginTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,8 +43,16 @@ class LoginTest {
     private static final int OVER_THE_BODY_LIMIT = 20_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    LoginTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     // --- success -------------------------------------------------------------------------------
 
@@ -301,7 +315,7 @@ class LoginTest {
         return "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}";
     }
 
-    private static HttpResponse<String> post(String contentType, String body) {
+    private HttpResponse<String> post(String contentType, String body) {
         var request = HttpRequest.newBuilder(server.http("/login"))
                 .timeout(TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -1,19 +1,24 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 import dev.realtime.support.Tokens;
 import dev.realtime.support.WsClient;
 
@@ -22,9 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The upgrade on {@code /} is authenticated (openapi.yaml {@code GET /}, asyncapi.yaml channel bindings). */
+@ServerTest
 class WebSocketHandshakeTest {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private static RealtimeService service;
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        service = TestService.configure(server);
+    }
+
+    WebSocketHandshakeTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void aTokenInTheQueryIsAcceptedAndTheWelcomeNamesTheUser() {
@@ -47,7 +62,7 @@ class WebSocketHandshakeTest {
     @Test
     void anAllowedOriginIsAccepted() {
         String token = Http.login(server, "alice", "alice-password");
-        try (WsClient client = WsClient.connect(server.ws("/?token=" + token), Map.of("Origin", TestServer.ALLOWED_ORIGIN))) {
+        try (WsClient client = WsClient.connect(server.ws("/?token=" + token), Map.of("Origin", TestService.ALLOWED_ORIGIN))) {
             client.next("welcome");
         }
     }
@@ -149,7 +164,7 @@ class WebSocketHandshakeTest {
         }
     }
 
-    private static String withPort(String text) {
+    private String withPort(String text) {
         return text.replace("OTHER", String.valueOf(server.port() + 1)).replace("PORT", String.valueOf(server.port()));
     }
 
@@ -162,12 +177,12 @@ class WebSocketHandshakeTest {
 
     @Test
     void aRejectedUpgradeOpensNoSession() {
-        int before = server.sessions().size();
+        int before = service.sessions().size();
         RawHttp.upgrade(server.port(), "/?token=nope", Map.of());
-        assertEquals(before, server.sessions().size());
+        assertEquals(before, service.sessions().size());
     }
 
-    private static void assertRejected(String pathAndQuery, Map<String, String> headers, int status, String code) {
+    private void assertRejected(String pathAndQuery, Map<String, String> headers, int status, String code) {
         var response = RawHttp.upgrade(server.port(), pathAndQuery, headers);
         assertEquals(status, response.status(), response.body());
         assertFalse(response.headers().firstValue("Upgrade").isPresent(), "must not be upgraded");

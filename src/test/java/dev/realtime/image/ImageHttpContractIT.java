@@ -14,7 +14,7 @@ import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.ImageUnderTest;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,12 +83,12 @@ class ImageHttpContractIT {
     @Test
     void corsPreflightForLoginFromAnAllowedOriginSucceeds() {
         var response = RawHttp.exchange(image.port(), "OPTIONS", "/login",
-                                        Map.of("Origin", TestServer.ALLOWED_ORIGIN,
+                                        Map.of("Origin", TestService.ALLOWED_ORIGIN,
                                                "Access-Control-Request-Method", "POST",
                                                "Access-Control-Request-Headers", "content-type"), null);
         Contract.assertHttp("OPTIONS", "/login", response.status(), response.headers(), response.body());
         assertEquals(200, response.status());
-        assertEquals(TestServer.ALLOWED_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertEquals(TestService.ALLOWED_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
     }
 
     @Test
