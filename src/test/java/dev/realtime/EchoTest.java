@@ -21,7 +21,7 @@ import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 
 import dev.realtime.support.Contract;
-import dev.realtime.support.Http;
+import dev.realtime.support.Peer;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.TestService;
@@ -53,7 +53,7 @@ class EchoTest {
     @Test
     void theFirstMessageIsAWelcomeNamingTheSessionUserRolesAndConnectionTime() {
         Instant before = Instant.now();
-        try (WsClient client = connect(server, "bob", "bob-password")) {
+        try (WsClient client = Peer.open(server, "bob")) {
             JsonNode welcome = client.next("welcome");
             Instant after = Instant.now();
             assertFalse(welcome.get("sessionId").asText().isBlank());
@@ -68,7 +68,7 @@ class EchoTest {
 
     @Test
     void twoConnectionsOfTheSameUserGetDifferentSessionIds() {
-        String token = Http.login(server, "alice", "alice-password");
+        String token = Peer.token(server, "alice");
         try (WsClient first = WsClient.connect(server.ws("/?token=" + token));
              WsClient second = WsClient.connect(server.ws("/?token=" + token))) {
             String firstId = first.next("welcome").get("sessionId").asText();
@@ -99,7 +99,7 @@ class EchoTest {
     })
     void anEchoComesBackWithTheSameIdAndAnEqualPayload(String payloadJson) {
         JsonNode payload = Contract.parseJson(payloadJson);
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.send(echo("p-1", payload));
             JsonNode reply = client.next("echo");
@@ -110,7 +110,7 @@ class EchoTest {
 
     @Test
     void decimalsComeBackDigitForDigit() {
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.send("{\"type\":\"echo\",\"id\":\"d\",\"payload\":[3.141592653589793238462643383279,1.10,1e400]}");
             JsonNode payload = client.next("echo").get("payload");
@@ -122,7 +122,7 @@ class EchoTest {
 
     @Test
     void severalEchoesInARowAreAnsweredInOrder() {
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             List<String> sent = new ArrayList<>();
             for (int i = 1; i <= 25; i++) {
@@ -143,7 +143,7 @@ class EchoTest {
     @Test
     void anIdOf128CharactersIsAccepted() {
         String id = "i".repeat(128);
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.send(echo(id, JSON.getNodeFactory().textNode("x")));
             assertEquals(id, client.next("echo").get("id").asText());
@@ -157,7 +157,7 @@ class EchoTest {
     @Test
     void anIdOf128NonBmpCharactersIsAcceptedBecauseLengthCountsCharacters() {
         String id = "😀".repeat(128);
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.send(echo(id, JSON.getNodeFactory().textNode("x")));
             assertEquals(id, client.next("echo").get("id").asText());
@@ -167,7 +167,7 @@ class EchoTest {
     @Test
     void aMessageOfExactlyTheSizeLimitIsAnswered() {
         try (TestServer small = TestServer.start(Map.of("WS_MAX_MESSAGE_BYTES", "1024"));
-             WsClient client = connect(small, "alice", "alice-password")) {
+             WsClient client = Peer.open(small, "alice")) {
             client.next("welcome");
             String message = echoOfExactly(1024, "limit");
             assertEquals(1024, message.getBytes(StandardCharsets.UTF_8).length);
@@ -186,7 +186,7 @@ class EchoTest {
         // Cut at characters, never inside a surrogate pair (each fragment is a CharSequence to the JDK client).
         assertFalse(Character.isHighSurrogate(message.charAt(third - 1)));
         assertFalse(Character.isHighSurrogate(message.charAt(2 * third - 1)));
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.sendFragments(message.substring(0, third), message.substring(third, 2 * third), message.substring(2 * third));
             JsonNode reply = client.next("echo");
@@ -196,10 +196,6 @@ class EchoTest {
             client.send(echo("after", JSON.getNodeFactory().booleanNode(true)));
             assertEquals("after", client.next("echo").get("id").asText());
         }
-    }
-
-    static WsClient connect(ServiceUnderTest target, String user, String password) {
-        return WsClient.connect(target.ws("/?token=" + Http.login(target, user, password)));
     }
 
     static String echo(String id, JsonNode payload) {

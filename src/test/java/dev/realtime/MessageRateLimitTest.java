@@ -11,7 +11,7 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 
-import dev.realtime.support.Http;
+import dev.realtime.support.Peer;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestService;
 import dev.realtime.support.WsClient;
@@ -71,9 +71,7 @@ class MessageRateLimitTest {
     }
 
     private WsClient connect() {
-        WsClient client = WsClient.connect(server.ws("/?token=" + Http.login(server, "alice", "alice-password")));
-        client.next("welcome");
-        return client;
+        return Peer.connect(server, "alice").client();
     }
 
     private static String echo(String id) {
