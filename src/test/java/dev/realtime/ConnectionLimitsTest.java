@@ -62,9 +62,9 @@ class ConnectionLimitsTest {
         try (TestServer server = TestServer.start(Map.of("MAX_CONNECTIONS_PER_USER", "3"))) {
             String alice = Peer.token(server, "alice");
             for (int round = 0; round < 10; round++) {
-                Socket reset = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
-                Socket endOfStream = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
-                Socket protocolError = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
+                Socket reset = RawHttp.silentWebSocket(server, "/?token=" + alice);
+                Socket endOfStream = RawHttp.silentWebSocket(server, "/?token=" + alice);
+                Socket protocolError = RawHttp.silentWebSocket(server, "/?token=" + alice);
                 Await.until(() -> server.sessions().countOf("alice") == 3, () -> "three sessions registered");
                 assertRefused(server, alice, 429, "too_many_connections");
 
@@ -94,7 +94,7 @@ class ConnectionLimitsTest {
     }
 
     private static void assertRefused(TestServer server, String token, int status, String code) {
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of());
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of());
         JsonNode problem = Contract.assertHttp("GET", "/", response.status(), response.headers(), response.body());
         Contract.assertProblem(problem, status, code);
         assertTrue(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()) >= 1);

@@ -245,7 +245,7 @@ class LoginTest {
 
     @Test
     void aBodyOverTheLimitWithContentLengthIs413PayloadTooLarge() {
-        var response = RawHttp.exchange(server.port(), "POST", "/login",
+        var response = RawHttp.exchange(server, "POST", "/login",
                                         Map.of("Content-Type", "application/json",
                                                "Content-Length", String.valueOf(OVER_THE_BODY_LIMIT)),
                                         oversizedJson(OVER_THE_BODY_LIMIT));
@@ -255,7 +255,7 @@ class LoginTest {
     @Test
     void aContentLengthOverTheLimitIs413AtOnceWithoutWaitingForTheBody() {
         // Only a few bytes of the announced 20000 are ever sent: the answer must come from the header alone.
-        var response = RawHttp.exchange(server.port(), "POST", "/login",
+        var response = RawHttp.exchange(server, "POST", "/login",
                                         Map.of("Content-Type", "application/json",
                                                "Content-Length", String.valueOf(OVER_THE_BODY_LIMIT)),
                                         "{\"username\":".getBytes(StandardCharsets.UTF_8));
@@ -279,7 +279,7 @@ class LoginTest {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Transfer-Encoding", "chunked");
-        var response = RawHttp.exchange(server.port(), "POST", "/login", headers, chunked(oversizedJson(OVER_THE_BODY_LIMIT), 4096));
+        var response = RawHttp.exchange(server, "POST", "/login", headers, chunked(oversizedJson(OVER_THE_BODY_LIMIT), 4096));
         assertProblem(response, 413, "payload_too_large");
     }
 
@@ -289,7 +289,7 @@ class LoginTest {
         headers.put("Content-Type", "application/json");
         headers.put("Transfer-Encoding", "chunked");
         byte[] body = credentials("alice", "alice-password").getBytes(StandardCharsets.UTF_8);
-        var response = RawHttp.exchange(server.port(), "POST", "/login", headers, chunked(body, 10));
+        var response = RawHttp.exchange(server, "POST", "/login", headers, chunked(body, 10));
         Contract.assertHttp("POST", "/login", response.status(), response.headers(), response.body());
         assertEquals(200, response.status(), response.body());
     }

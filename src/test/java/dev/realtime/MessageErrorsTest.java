@@ -174,7 +174,7 @@ class MessageErrorsTest {
     void aCloseWhilePushesAreQueuedComesAfterTheFrameBeingWrittenAndNothingFollowsIt(String what, int expectedCode,
                                                                                     String frameHex) throws IOException {
         int pushes = 1000;
-        try (Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + Peer.token(server, "alice"))) {
+        try (Socket socket = RawHttp.silentWebSocket(server, "/?token=" + Peer.token(server, "alice"))) {
             socket.setSoTimeout(10_000);
             DataInputStream in = new DataInputStream(socket.getInputStream());
             String sessionId = Contract.assertServerMessage(ServerFrames.read(in).text()).get("sessionId").asText();

@@ -78,7 +78,7 @@ class SecurityHeadersTest {
 
     @Test
     void a413AnsweredBeforeRoutingHasTheSecurityHeaders() {
-        var response = RawHttp.exchange(server.port(), "POST", "/login",
+        var response = RawHttp.exchange(server, "POST", "/login",
                                         Map.of("Content-Type", "application/json", "Content-Length", "20000"),
                                         "{".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         JsonNode problem = Contract.assertHttp("POST", "/login", response.status(), response.headers(), response.body());

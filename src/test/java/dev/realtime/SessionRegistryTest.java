@@ -89,7 +89,7 @@ class SessionRegistryTest {
     void aRawConnectionThatHangsUpRightAfterTheUpgradeIsRemoved() {
         String token = Http.login(server, "demo", "demo-password");
         // Reads the 101 and closes the TCP connection: no WebSocket frame is ever sent by this client.
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of());
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of());
         assertEquals(101, response.status());
         Await.until(() -> ids("demo").isEmpty(),
                     () -> "the session of a connection closed without a close frame is still registered: " + ids("demo"));

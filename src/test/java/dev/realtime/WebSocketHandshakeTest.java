@@ -70,7 +70,7 @@ class WebSocketHandshakeTest {
     @Test
     void theUpgradeAnswers101WithTheSecurityHeaders() {
         String token = Http.login(server, "alice", "alice-password");
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of());
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of());
         assertEquals(101, response.status());
         Contract.assertHttp("GET", "/", 101, response.headers(), response.body());
     }
@@ -123,7 +123,7 @@ class WebSocketHandshakeTest {
     })
     void theServicesOwnOriginMayUpgradeUnderAnyHostName(String host, String origin) {
         String token = Http.login(server, "alice", "alice-password");
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of("Host", withPort(host), "Origin", withPort(origin)));
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of("Host", withPort(host), "Origin", withPort(origin)));
         assertEquals(101, response.status(), response.body());
     }
 
@@ -155,10 +155,10 @@ class WebSocketHandshakeTest {
         try (TestServer open = TestServer.start(Map.of("CORS_ORIGIN", "*"))) {
             String token = Http.login(open, "alice", "alice-password");
             String self = "http://realtime.example.test:" + open.port();
-            var own = RawHttp.upgrade(open.port(), "/?token=" + token,
+            var own = RawHttp.upgrade(open, "/?token=" + token,
                                       Map.of("Host", "realtime.example.test:" + open.port(), "Origin", self));
             assertEquals(101, own.status(), own.body());
-            var foreign = RawHttp.upgrade(open.port(), "/?token=" + token,
+            var foreign = RawHttp.upgrade(open, "/?token=" + token,
                                           Map.of("Host", "realtime.example.test:" + open.port(), "Origin", "https://evil.example"));
             assertEquals(403, foreign.status(), foreign.body());
         }
@@ -178,12 +178,12 @@ class WebSocketHandshakeTest {
     @Test
     void aRejectedUpgradeOpensNoSession() {
         int before = service.sessions().size();
-        RawHttp.upgrade(server.port(), "/?token=nope", Map.of());
+        RawHttp.upgrade(server, "/?token=nope", Map.of());
         assertEquals(before, service.sessions().size());
     }
 
     private void assertRejected(String pathAndQuery, Map<String, String> headers, int status, String code) {
-        var response = RawHttp.upgrade(server.port(), pathAndQuery, headers);
+        var response = RawHttp.upgrade(server, pathAndQuery, headers);
         assertEquals(status, response.status(), response.body());
         assertFalse(response.headers().firstValue("Upgrade").isPresent(), "must not be upgraded");
         JsonNode problem = Contract.assertHttp("GET", "/", status, response.headers(), response.body());

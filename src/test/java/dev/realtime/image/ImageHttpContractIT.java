@@ -66,7 +66,7 @@ class ImageHttpContractIT {
 
     @Test
     void aBodyOverTheLimitIs413() {
-        var response = RawHttp.exchange(image.port(), "POST", "/login",
+        var response = RawHttp.exchange(image, "POST", "/login",
                                         Map.of("Content-Type", "application/json", "Content-Length", "20000"),
                                         new byte[20000]);
         Contract.assertProblem(Contract.assertHttp("POST", "/login", response.status(), response.headers(), response.body()),
@@ -82,7 +82,7 @@ class ImageHttpContractIT {
 
     @Test
     void corsPreflightForLoginFromAnAllowedOriginSucceeds() {
-        var response = RawHttp.exchange(image.port(), "OPTIONS", "/login",
+        var response = RawHttp.exchange(image, "OPTIONS", "/login",
                                         Map.of("Origin", TestService.ALLOWED_ORIGIN,
                                                "Access-Control-Request-Method", "POST",
                                                "Access-Control-Request-Headers", "content-type"), null);
@@ -93,7 +93,7 @@ class ImageHttpContractIT {
 
     @Test
     void corsPreflightFromAForeignOriginIsRefused() {
-        var response = RawHttp.exchange(image.port(), "OPTIONS", "/login",
+        var response = RawHttp.exchange(image, "OPTIONS", "/login",
                                         Map.of("Origin", "https://evil.example",
                                                "Access-Control-Request-Method", "POST"), null);
         assertEquals(403, response.status());

@@ -109,7 +109,7 @@ class ImageWebSocketContractIT {
     }
 
     private static void assertRejected(String pathAndQuery, Map<String, String> headers, int status, String code) {
-        var response = RawHttp.upgrade(image.port(), pathAndQuery, headers);
+        var response = RawHttp.upgrade(image, pathAndQuery, headers);
         Contract.assertProblem(Contract.assertHttp("GET", "/", response.status(), response.headers(), response.body()),
                                status, code);
     }
