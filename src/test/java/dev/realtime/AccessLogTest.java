@@ -109,7 +109,7 @@ class AccessLogTest {
     void aRejectedUpgradeIsLoggedAs401WithoutTheRejectedToken() {
         String rejected = "not-a-real-token-but-still-a-secret";
         LINES.clear();
-        var response = RawHttp.upgrade(server.port(), "/?token=" + rejected, Map.of());
+        var response = RawHttp.upgrade(server, "/?token=" + rejected, Map.of());
         var problem = Contract.assertHttp("GET", "/", response.status(), response.headers(), response.body());
         Contract.assertProblem(problem, 401, "invalid_token");
         assertLogged("GET", "/", 401);
@@ -120,7 +120,7 @@ class AccessLogTest {
     void aRejectedBearerUpgradeIsLoggedAs401WithoutTheHeader() {
         String rejected = "rejected-bearer-token-value";
         LINES.clear();
-        var response = RawHttp.upgrade(server.port(), "/", Map.of("Authorization", "Bearer " + rejected));
+        var response = RawHttp.upgrade(server, "/", Map.of("Authorization", "Bearer " + rejected));
         var problem = Contract.assertHttp("GET", "/", response.status(), response.headers(), response.body());
         Contract.assertProblem(problem, 401, "invalid_token");
         assertLogged("GET", "/", 401);

@@ -156,13 +156,6 @@ class ConfigurationTest {
         assertTrue(cors.allows("https://anywhere.example"));
     }
 
-    @Test
-    void aServerStartsWithSeveralCorsOrigins() {
-        try (TestServer server = TestServer.start(Map.of("CORS_ORIGIN", "http://a.test, http://b.test, http://c.test"))) {
-            Http.login(server, "alice", "alice-password");
-        }
-    }
-
     // --- JWT_SECRET -------------------------------------------------------------------------------
 
     @Test

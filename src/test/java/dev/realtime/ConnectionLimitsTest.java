@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
+import dev.realtime.support.Peer;
 import dev.realtime.support.RawHttp;
 import dev.realtime.support.ServerFrames;
 import dev.realtime.support.ServerFrames.Frame;
@@ -25,14 +26,14 @@ class ConnectionLimitsTest {
     @Test
     void upToTheGlobalCapConnectionsAreAcceptedAndTheNextIs503() {
         try (TestServer server = TestServer.start(Map.of("MAX_CONNECTIONS", "2"))) {
-            String alice = Http.login(server, "alice", "alice-password");
-            String bob = Http.login(server, "bob", "bob-password");
-            try (WsClient first = open(server, alice); WsClient second = open(server, bob)) {
+            String alice = Peer.token(server, "alice");
+            String bob = Peer.token(server, "bob");
+            try (WsClient first = open(server, "alice"); WsClient second = open(server, "bob")) {
                 assertRefused(server, bob, 503, "server_busy");
 
                 second.closeNormally();
                 Await.until(() -> server.sessions().size() == 1, () -> "the closed session is released");
-                try (WsClient third = open(server, bob)) {
+                try (WsClient third = open(server, "bob")) {
                     assertEquals(2, server.sessions().size(), "room again after a close: welcomed");
                 }
             }
@@ -42,10 +43,10 @@ class ConnectionLimitsTest {
     @Test
     void upToThePerUserCapAUserMayConnectAndTheNextIs429WhileOthersStillMay() {
         try (TestServer server = TestServer.start(Map.of("MAX_CONNECTIONS_PER_USER", "2"))) {
-            String alice = Http.login(server, "alice", "alice-password");
-            try (WsClient first = open(server, alice); WsClient second = open(server, alice)) {
+            String alice = Peer.token(server, "alice");
+            try (WsClient first = open(server, "alice"); WsClient second = open(server, "alice")) {
                 assertRefused(server, alice, 429, "too_many_connections");
-                try (WsClient bob = open(server, Http.login(server, "bob", "bob-password"))) {
+                try (WsClient bob = open(server, "bob")) {
                     assertEquals(1, server.sessions().countOf("bob"));
                 }
             }
@@ -59,11 +60,11 @@ class ConnectionLimitsTest {
     @Test
     void connectionsThatEndAbnormallyFreeTheirSlotsBeforeTheNextHandshake() throws Exception {
         try (TestServer server = TestServer.start(Map.of("MAX_CONNECTIONS_PER_USER", "3"))) {
-            String alice = Http.login(server, "alice", "alice-password");
+            String alice = Peer.token(server, "alice");
             for (int round = 0; round < 10; round++) {
-                Socket reset = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
-                Socket endOfStream = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
-                Socket protocolError = RawHttp.silentWebSocket(server.port(), "/?token=" + alice);
+                Socket reset = RawHttp.silentWebSocket(server, "/?token=" + alice);
+                Socket endOfStream = RawHttp.silentWebSocket(server, "/?token=" + alice);
+                Socket protocolError = RawHttp.silentWebSocket(server, "/?token=" + alice);
                 Await.until(() -> server.sessions().countOf("alice") == 3, () -> "three sessions registered");
                 assertRefused(server, alice, 429, "too_many_connections");
 
@@ -79,7 +80,7 @@ class ConnectionLimitsTest {
                 assertEquals(1002, received.closeCode());
                 // the client neither answers the close nor hangs up: its slot must be free all the same
 
-                try (WsClient a = open(server, alice); WsClient b = open(server, alice); WsClient c = open(server, alice)) {
+                try (WsClient a = open(server, "alice"); WsClient b = open(server, "alice"); WsClient c = open(server, "alice")) {
                     assertEquals(3, server.sessions().countOf("alice"), "round " + round);
                 }
                 protocolError.close();
@@ -88,14 +89,12 @@ class ConnectionLimitsTest {
         }
     }
 
-    private static WsClient open(TestServer server, String token) {
-        WsClient client = WsClient.connect(server.ws("/?token=" + token));
-        client.next("welcome");
-        return client;
+    private static WsClient open(TestServer server, String user) {
+        return Peer.connect(server, user).client();
     }
 
     private static void assertRefused(TestServer server, String token, int status, String code) {
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of());
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of());
         JsonNode problem = Contract.assertHttp("GET", "/", response.status(), response.headers(), response.body());
         Contract.assertProblem(problem, status, code);
         assertTrue(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()) >= 1);

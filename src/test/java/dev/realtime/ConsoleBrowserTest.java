@@ -1,5 +1,6 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.List;
@@ -9,19 +10,23 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Browser;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestCertificate;
 import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,19 +41,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Skipped without Chromium and chromedriver, except under {@code CI=true}, where that fails.
  * With {@code -Dscreenshots=docs} it also writes the README's screenshots.
  */
+@ServerTest
 @Timeout(120)
 class ConsoleBrowserTest {
     /** Small, so that the console can send a message over it (1009). */
     private static final int MAX_MESSAGE_BYTES = 4096;
 
+    private static RealtimeService service;
+    private final ServiceUnderTest server;
+
     /**
-     * The page's own origin (http://127.0.0.1:port) is deliberately not in CORS_ORIGIN: the console works on
+     * The page's own origin (http://localhost:port) is deliberately not in CORS_ORIGIN: the console works on
      * whatever host name the service is reached by (same-origin upgrades are always allowed).
      */
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of(
-            "CORS_ORIGIN", "https://app.example.test",
-            "WS_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE_BYTES)));
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        service = TestService.configure(server, Map.of(
+                "CORS_ORIGIN", "https://app.example.test",
+                "WS_MAX_MESSAGE_BYTES", String.valueOf(MAX_MESSAGE_BYTES)));
+    }
+
+    ConsoleBrowserTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     /** Per test rather than per class, so that a skip shows up as skipped tests in the report, not as none run. */
     @BeforeEach
@@ -151,7 +166,7 @@ class ConsoleBrowserTest {
         try (Browser alice = Browser.open(server.http("/console/").toString())) {
             String first = login(alice, "alice");
 
-            server.sessions().all().stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow()
+            service.sessions().all().stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow()
                     .closeWith(1001, "Server shutting down");
 
             alice.await(d -> logLines(alice).stream().anyMatch(l -> l.contains("Connection closed: 1001 — server shutting down")));
@@ -168,7 +183,7 @@ class ConsoleBrowserTest {
     void aReconnectAfterADropResumesWithWhatWasMissedAndSaysHowMuchWasRecovered() {
         try (Browser alice = Browser.open(server.http("/console/").toString())) {
             String first = login(alice, "alice");
-            server.sessions().all().stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow()
+            service.sessions().all().stream().filter(s -> s.id().equals(first)).findFirst().orElseThrow()
                     .closeWith(1001, "Server shutting down");
             alice.await(d -> logLines(alice).stream().anyMatch(l -> l.contains("Connection closed: 1001")));
             String jobs = Http.login(server, "jobs", "jobs-password");

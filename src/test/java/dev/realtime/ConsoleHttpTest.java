@@ -1,5 +1,6 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -7,14 +8,18 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * security headers (static content goes through the same routing filters), and the page needs nothing
  * the Content-Security-Policy forbids. {@code ConsoleBrowserTest} drives it in a real browser.
  */
+@ServerTest
 @Timeout(60)
 class ConsoleHttpTest {
     private static final String BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
@@ -32,8 +38,16 @@ class ConsoleHttpTest {
     private static final Pattern CSP_FORBIDDEN = Pattern.compile(
             "<script(?![^>]*\\bsrc=)[^>]*>|<style|\\sstyle=|\\son[a-z]+=", Pattern.CASE_INSENSITIVE);
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    ConsoleHttpTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void aBrowserOpeningTheRootIsSentToTheConsole() {
@@ -107,7 +121,7 @@ class ConsoleHttpTest {
         assertEquals("", response.body());
     }
 
-    private static HttpResponse<String> get(String path, String accept) {
+    private HttpResponse<String> get(String path, String accept) {
         return Http.send(HttpRequest.newBuilder(server.http(path))
                                  .timeout(Duration.ofSeconds(10))
                                  .header("Accept", accept)

@@ -1,5 +1,6 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -8,35 +9,47 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.RunningServer;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** CORS for the HTTP API (openapi.yaml {@code loginPreflight}): only the origins of {@code CORS_ORIGIN}. */
+@ServerTest
 @Timeout(60)
 class CorsTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final String FOREIGN_ORIGIN = "https://evil.example";
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    CorsTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void aPreflightFromAnAllowedOriginIs200AndAllowsPostFromThatOrigin() {
-        var response = preflight(server, TestServer.ALLOWED_ORIGIN);
+        var response = preflight(server, TestService.ALLOWED_ORIGIN);
         Contract.assertHttp("OPTIONS", "/login", response.statusCode(), response.headers(), response.body());
         assertEquals(200, response.statusCode());
-        assertEquals(TestServer.ALLOWED_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertEquals(TestService.ALLOWED_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
         assertTrue(allowedMethods(response).contains("POST"), "allow-methods: " + response.headers().map());
         assertTrue(response.headers().firstValue("Access-Control-Allow-Headers").orElse("")
                            .toLowerCase(Locale.ROOT).contains("content-type"),
@@ -56,7 +69,7 @@ class CorsTest {
     void aPreflightForAMethodThatIsNotAllowedIs403() {
         var response = Http.send(HttpRequest.newBuilder(server.http("/login"))
                                          .timeout(TIMEOUT)
-                                         .header("Origin", TestServer.ALLOWED_ORIGIN)
+                                         .header("Origin", TestService.ALLOWED_ORIGIN)
                                          .header("Access-Control-Request-Method", "DELETE")
                                          .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                                          .build());
@@ -91,10 +104,10 @@ class CorsTest {
 
     @Test
     void aPostFromAnAllowedOriginCarriesAccessControlAllowOrigin() {
-        var response = login(server, TestServer.ALLOWED_ORIGIN);
+        var response = login(server, TestService.ALLOWED_ORIGIN);
         Contract.assertHttp("POST", "/login", response.statusCode(), response.headers(), response.body());
         assertEquals(200, response.statusCode());
-        assertEquals(TestServer.ALLOWED_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertEquals(TestService.ALLOWED_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
     }
 
     @Test
@@ -132,7 +145,7 @@ class CorsTest {
 
     @Test
     void aPostWhoseOriginIsTheServerItselfIsNotCrossOriginAndSucceeds() {
-        var response = login(server, "http://127.0.0.1:" + server.port());
+        var response = login(server, "http://" + server.host() + ":" + server.port());
         Contract.assertHttp("POST", "/login", response.statusCode(), response.headers(), response.body());
         assertEquals(200, response.statusCode(), response.body());
     }
@@ -161,7 +174,7 @@ class CorsTest {
                 assertEquals(200, response.statusCode(), origin);
                 assertEquals(origin, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
             }
-            var other = preflight(two, TestServer.ALLOWED_ORIGIN);
+            var other = preflight(two, TestService.ALLOWED_ORIGIN);
             Contract.assertHttp("OPTIONS", "/login", other.statusCode(), other.headers(), other.body());
             assertEquals(403, other.statusCode(), "an origin no longer listed is refused");
         }

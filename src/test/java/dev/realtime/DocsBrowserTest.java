@@ -1,5 +1,6 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -8,14 +9,18 @@ import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Browser;
 import dev.realtime.support.Contract;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -28,12 +33,21 @@ import static org.junit.jupiter.api.Assertions.fail;
  * asyncapi.yaml, each without a console error or a CSP violation under the policies the service sends.
  * Skipped without Chromium and chromedriver, except under {@code CI=true}, where that fails.
  */
+@ServerTest
 @Timeout(120)
 class DocsBrowserTest {
     private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    DocsBrowserTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     /** Per test rather than per class, so that a skip shows up as skipped tests in the report, not as none run. */
     @BeforeEach

@@ -1,18 +1,23 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,13 +28,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * extension, nothing is loaded from another origin, and the strict CSP is relaxed on the AsyncAPI page only.
  * {@code DocsBrowserTest} renders them in a real browser.
  */
+@ServerTest
 @Timeout(60)
 class DocsHttpTest {
     private static final String STRICT_POLICY = Contract.openApi()
             .at("/components/headers/Content-Security-Policy/example").asText();
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    DocsHttpTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void theDocsWithoutTheirSlashAreRedirected() {
@@ -104,7 +118,7 @@ class DocsHttpTest {
         assertEquals(304, response.statusCode());
     }
 
-    private static HttpResponse<String> get(String path) {
+    private HttpResponse<String> get(String path) {
         return Http.send(HttpRequest.newBuilder(server.http(path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 }

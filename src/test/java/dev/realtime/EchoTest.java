@@ -1,5 +1,6 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,11 +16,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Contract;
-import dev.realtime.support.Http;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.Peer;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 import dev.realtime.support.WsClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,15 +36,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The happy path of the channel (asyncapi.yaml {@code sendWelcome}, {@code receiveEcho}): the welcome,
  * and echo replies with the same {@code id} and an unchanged {@code payload}.
  */
+@ServerTest
 class EchoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    EchoTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void theFirstMessageIsAWelcomeNamingTheSessionUserRolesAndConnectionTime() {
         Instant before = Instant.now();
-        try (WsClient client = connect(server, "bob", "bob-password")) {
+        try (WsClient client = Peer.open(server, "bob")) {
             JsonNode welcome = client.next("welcome");
             Instant after = Instant.now();
             assertFalse(welcome.get("sessionId").asText().isBlank());
@@ -55,7 +68,7 @@ class EchoTest {
 
     @Test
     void twoConnectionsOfTheSameUserGetDifferentSessionIds() {
-        String token = Http.login(server, "alice", "alice-password");
+        String token = Peer.token(server, "alice");
         try (WsClient first = WsClient.connect(server.ws("/?token=" + token));
              WsClient second = WsClient.connect(server.ws("/?token=" + token))) {
             String firstId = first.next("welcome").get("sessionId").asText();
@@ -86,7 +99,7 @@ class EchoTest {
     })
     void anEchoComesBackWithTheSameIdAndAnEqualPayload(String payloadJson) {
         JsonNode payload = Contract.parseJson(payloadJson);
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.send(echo("p-1", payload));
             JsonNode reply = client.next("echo");
@@ -97,7 +110,7 @@ class EchoTest {
 
     @Test
     void decimalsComeBackDigitForDigit() {
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.send("{\"type\":\"echo\",\"id\":\"d\",\"payload\":[3.141592653589793238462643383279,1.10,1e400]}");
             JsonNode payload = client.next("echo").get("payload");
@@ -109,7 +122,7 @@ class EchoTest {
 
     @Test
     void severalEchoesInARowAreAnsweredInOrder() {
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             List<String> sent = new ArrayList<>();
             for (int i = 1; i <= 25; i++) {
@@ -130,7 +143,7 @@ class EchoTest {
     @Test
     void anIdOf128CharactersIsAccepted() {
         String id = "i".repeat(128);
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.send(echo(id, JSON.getNodeFactory().textNode("x")));
             assertEquals(id, client.next("echo").get("id").asText());
@@ -144,7 +157,7 @@ class EchoTest {
     @Test
     void anIdOf128NonBmpCharactersIsAcceptedBecauseLengthCountsCharacters() {
         String id = "😀".repeat(128);
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.send(echo(id, JSON.getNodeFactory().textNode("x")));
             assertEquals(id, client.next("echo").get("id").asText());
@@ -154,7 +167,7 @@ class EchoTest {
     @Test
     void aMessageOfExactlyTheSizeLimitIsAnswered() {
         try (TestServer small = TestServer.start(Map.of("WS_MAX_MESSAGE_BYTES", "1024"));
-             WsClient client = connect(small, "alice", "alice-password")) {
+             WsClient client = Peer.open(small, "alice")) {
             client.next("welcome");
             String message = echoOfExactly(1024, "limit");
             assertEquals(1024, message.getBytes(StandardCharsets.UTF_8).length);
@@ -173,7 +186,7 @@ class EchoTest {
         // Cut at characters, never inside a surrogate pair (each fragment is a CharSequence to the JDK client).
         assertFalse(Character.isHighSurrogate(message.charAt(third - 1)));
         assertFalse(Character.isHighSurrogate(message.charAt(2 * third - 1)));
-        try (WsClient client = connect(server, "alice", "alice-password")) {
+        try (WsClient client = Peer.open(server, "alice")) {
             client.next("welcome");
             client.sendFragments(message.substring(0, third), message.substring(third, 2 * third), message.substring(2 * third));
             JsonNode reply = client.next("echo");
@@ -183,10 +196,6 @@ class EchoTest {
             client.send(echo("after", JSON.getNodeFactory().booleanNode(true)));
             assertEquals("after", client.next("echo").get("id").asText());
         }
-    }
-
-    static WsClient connect(ServiceUnderTest target, String user, String password) {
-        return WsClient.connect(target.ws("/?token=" + Http.login(target, user, password)));
     }
 
     static String echo(String id, JsonNode payload) {

@@ -3,25 +3,39 @@ package dev.realtime;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 
 import dev.realtime.support.Http;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 import dev.realtime.support.WsClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Connections that send nothing are cut after the idle timeout, without holding anyone else up. */
+@ServerTest
 class IdleConnectionTest {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of("IDLE_CONNECTION_TIMEOUT", "PT2S",
-                                                                        "IDLE_CONNECTION_PERIOD", "PT0.5S",
-                                                                        "WS_PING_INTERVAL_SECONDS", "1"));
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server, Map.of("IDLE_CONNECTION_TIMEOUT", "PT2S",
+                                               "IDLE_CONNECTION_PERIOD", "PT0.5S",
+                                               "WS_PING_INTERVAL_SECONDS", "1"));
+    }
+
+    IdleConnectionTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void aClientThatConnectsAndSendsNothingIsCutOff() throws Exception {

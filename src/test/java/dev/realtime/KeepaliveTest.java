@@ -2,16 +2,15 @@ package dev.realtime;
 
 import java.io.DataInputStream;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
@@ -56,20 +55,20 @@ class KeepaliveTest {
     @Test
     void aPeerThatVanishesWithoutACloseFrameIsDropped() throws Exception {
         var before = sessionIds();
-        Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + token);
+        Socket socket = RawHttp.silentWebSocket(server, "/?token=" + token);
         String id = awaitNewSession(before);
         socket.close();
-        awaitTrue(() -> server.sessions().all().stream().noneMatch(s -> s.id().equals(id)), Duration.ofSeconds(5),
-                  "vanished session " + id + " still registered");
+        Await.until(() -> server.sessions().all().stream().noneMatch(s -> s.id().equals(id)),
+                    () -> "vanished session " + id + " still registered");
     }
 
     @Test
     void aPeerThatNeverAnswersPingsIsDropped() throws Exception {
         var before = sessionIds();
-        try (Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + token)) {
+        try (Socket socket = RawHttp.silentWebSocket(server, "/?token=" + token)) {
             String id = awaitNewSession(before);
-            awaitTrue(() -> server.sessions().all().stream().noneMatch(s -> s.id().equals(id)), Duration.ofSeconds(5),
-                      "silent session " + id + " still registered");
+            Await.until(() -> server.sessions().all().stream().noneMatch(s -> s.id().equals(id)),
+                        () -> "silent session " + id + " still registered");
         }
     }
 
@@ -79,7 +78,7 @@ class KeepaliveTest {
      */
     @Test
     void aPeerThatNeverAnswersPingsIsSentA1001AndThenHungUpOn() throws Exception {
-        try (Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + token)) {
+        try (Socket socket = RawHttp.silentWebSocket(server, "/?token=" + token)) {
             socket.setSoTimeout(15_000);
             DataInputStream in = new DataInputStream(socket.getInputStream());
             Contract.assertServerMessage(ServerFrames.read(in).text());
@@ -97,8 +96,8 @@ class KeepaliveTest {
         return server.sessions().all().stream().map(ConnectedSession::id).collect(Collectors.toSet());
     }
 
-    private static String awaitNewSession(Set<String> before) throws InterruptedException {
-        awaitTrue(() -> !newIds(before).isEmpty(), Duration.ofSeconds(5), "no new session");
+    private static String awaitNewSession(Set<String> before) {
+        Await.until(() -> !newIds(before).isEmpty(), () -> "no new session");
         return newIds(before).iterator().next();
     }
 
@@ -106,15 +105,5 @@ class KeepaliveTest {
         Set<String> now = sessionIds();
         now.removeAll(before);
         return now;
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, Duration timeout, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(message);
-            }
-            Thread.sleep(50);
-        }
     }
 }

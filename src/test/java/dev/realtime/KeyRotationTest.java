@@ -54,7 +54,7 @@ class KeyRotationTest {
     }
 
     private static void assertRefused(TestServer server, String token) {
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of());
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of());
         JsonNode problem = Contract.assertHttp("GET", "/", response.status(), response.headers(), response.body());
         Contract.assertProblem(problem, 401, "invalid_token");
     }

@@ -1,6 +1,7 @@
 package dev.realtime;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -20,16 +20,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code POST /login} (openapi.yaml {@code login}): every answer, good or bad, is the documented one. */
+@ServerTest
 @Timeout(60)
 class LoginTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,8 +43,16 @@ class LoginTest {
     private static final int OVER_THE_BODY_LIMIT = 20_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    LoginTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     // --- success -------------------------------------------------------------------------------
 
@@ -231,7 +245,7 @@ class LoginTest {
 
     @Test
     void aBodyOverTheLimitWithContentLengthIs413PayloadTooLarge() {
-        var response = RawHttp.exchange(server.port(), "POST", "/login",
+        var response = RawHttp.exchange(server, "POST", "/login",
                                         Map.of("Content-Type", "application/json",
                                                "Content-Length", String.valueOf(OVER_THE_BODY_LIMIT)),
                                         oversizedJson(OVER_THE_BODY_LIMIT));
@@ -241,7 +255,7 @@ class LoginTest {
     @Test
     void aContentLengthOverTheLimitIs413AtOnceWithoutWaitingForTheBody() {
         // Only a few bytes of the announced 20000 are ever sent: the answer must come from the header alone.
-        var response = RawHttp.exchange(server.port(), "POST", "/login",
+        var response = RawHttp.exchange(server, "POST", "/login",
                                         Map.of("Content-Type", "application/json",
                                                "Content-Length", String.valueOf(OVER_THE_BODY_LIMIT)),
                                         "{\"username\":".getBytes(StandardCharsets.UTF_8));
@@ -265,7 +279,7 @@ class LoginTest {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", "application/json");
         headers.put("Transfer-Encoding", "chunked");
-        var response = RawHttp.exchange(server.port(), "POST", "/login", headers, chunked(oversizedJson(OVER_THE_BODY_LIMIT), 4096));
+        var response = RawHttp.exchange(server, "POST", "/login", headers, chunked(oversizedJson(OVER_THE_BODY_LIMIT), 4096));
         assertProblem(response, 413, "payload_too_large");
     }
 
@@ -275,7 +289,7 @@ class LoginTest {
         headers.put("Content-Type", "application/json");
         headers.put("Transfer-Encoding", "chunked");
         byte[] body = credentials("alice", "alice-password").getBytes(StandardCharsets.UTF_8);
-        var response = RawHttp.exchange(server.port(), "POST", "/login", headers, chunked(body, 10));
+        var response = RawHttp.exchange(server, "POST", "/login", headers, chunked(body, 10));
         Contract.assertHttp("POST", "/login", response.status(), response.headers(), response.body());
         assertEquals(200, response.status(), response.body());
     }
@@ -301,7 +315,7 @@ class LoginTest {
         return "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}";
     }
 
-    private static HttpResponse<String> post(String contentType, String body) {
+    private HttpResponse<String> post(String contentType, String body) {
         var request = HttpRequest.newBuilder(server.http("/login"))
                 .timeout(TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(body));

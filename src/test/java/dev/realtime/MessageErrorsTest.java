@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 
 import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
+import dev.realtime.support.Peer;
 import dev.realtime.support.RawHttp;
 import dev.realtime.support.ServerFrames;
 import dev.realtime.support.ServerFrames.Frame;
@@ -154,7 +155,7 @@ class MessageErrorsTest {
 
     @Test
     void aBinaryFrameClosesWith1003AndTheSessionIsGone() {
-        try (WsClient client = WsClient.connect(server.ws("/?token=" + token(server)))) {
+        try (WsClient client = Peer.open(server, "alice")) {
             String sessionId = client.next("welcome").get("sessionId").asText();
             client.sendBinary("{\"type\":\"echo\",\"id\":\"b\",\"payload\":1}".getBytes(StandardCharsets.UTF_8));
             assertEquals(1003, client.awaitClose());
@@ -173,7 +174,7 @@ class MessageErrorsTest {
     void aCloseWhilePushesAreQueuedComesAfterTheFrameBeingWrittenAndNothingFollowsIt(String what, int expectedCode,
                                                                                     String frameHex) throws IOException {
         int pushes = 1000;
-        try (Socket socket = RawHttp.silentWebSocket(server.port(), "/?token=" + token(server))) {
+        try (Socket socket = RawHttp.silentWebSocket(server, "/?token=" + Peer.token(server, "alice"))) {
             socket.setSoTimeout(10_000);
             DataInputStream in = new DataInputStream(socket.getInputStream());
             String sessionId = Contract.assertServerMessage(ServerFrames.read(in).text()).get("sessionId").asText();
@@ -207,7 +208,7 @@ class MessageErrorsTest {
 
     @Test
     void aSingleFrameOverTheLimitClosesWith1009AndTheSessionIsGone() {
-        try (WsClient client = WsClient.connect(small.ws("/?token=" + token(small)))) {
+        try (WsClient client = Peer.open(small, "alice")) {
             String sessionId = client.next("welcome").get("sessionId").asText();
             String message = EchoTest.echoOfExactly(SMALL_LIMIT + 1, "too-big");
             client.send(message);
@@ -218,7 +219,7 @@ class MessageErrorsTest {
 
     @Test
     void aFragmentedMessageOverTheLimitClosesWith1009EvenThoughEachFragmentIsUnderIt() {
-        try (WsClient client = WsClient.connect(small.ws("/?token=" + token(small)))) {
+        try (WsClient client = Peer.open(small, "alice")) {
             String sessionId = client.next("welcome").get("sessionId").asText();
             String message = EchoTest.echoOfExactly(1200, "too-big-in-parts");
             Contract.assertClientMessage(message);
@@ -270,13 +271,7 @@ class MessageErrorsTest {
     }
 
     private static WsClient open(ServiceUnderTest target) {
-        WsClient client = WsClient.connect(target.ws("/?token=" + token(target)));
-        client.next("welcome");
-        return client;
-    }
-
-    private static String token(ServiceUnderTest target) {
-        return dev.realtime.support.Http.login(target, "alice", "alice-password");
+        return Peer.connect(target, "alice").client();
     }
 
     private static void awaitSessionGone(TestServer target, String sessionId) {

@@ -1,23 +1,37 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.realtime.support.Http;
-import dev.realtime.support.RunningServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
+import dev.realtime.support.Peer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 import dev.realtime.support.WsClient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Each session may send WS_MESSAGES_PER_SECOND (bursts of twice that); over it: rate_limited, then 1008. */
+@ServerTest
 class MessageRateLimitTest {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of("WS_MESSAGES_PER_SECOND", "5",
-                                                                        "WS_RATE_LIMIT_STRIKES", "3"));
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server, Map.of("WS_MESSAGES_PER_SECOND", "5",
+                                               "WS_RATE_LIMIT_STRIKES", "3"));
+    }
+
+    MessageRateLimitTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void aBurstUpToTwiceTheRateIsAnsweredAndTheNextMessageIsRateLimitedButTheConnectionStays() {
@@ -56,10 +70,8 @@ class MessageRateLimitTest {
         }
     }
 
-    private static WsClient connect() {
-        WsClient client = WsClient.connect(server.ws("/?token=" + Http.login(server, "alice", "alice-password")));
-        client.next("welcome");
-        return client;
+    private WsClient connect() {
+        return Peer.connect(server, "alice").client();
     }
 
     private static String echo(String id) {

@@ -1,5 +1,6 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -10,9 +11,12 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 
 import dev.realtime.metrics.RealtimeMetrics;
 import dev.realtime.support.Await;
@@ -22,7 +26,8 @@ import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
 import dev.realtime.support.RawHttp;
 import dev.realtime.support.RawPeer;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * service's own meters count what happened. The counters are JVM-wide, so the tests compare before and
  * after; the served values must be the counters' values.
  */
+@ServerTest
 @Timeout(60)
 class MetricsTest {
     private static final String LOGINS = "realtime.logins";
@@ -41,8 +47,17 @@ class MetricsTest {
     private static final String ERRORS = "realtime.errors";
     private static final String DELIVERED = "realtime.publish.delivered";
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private static RealtimeService service;
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        service = TestService.configure(server);
+    }
+
+    MetricsTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     /** The engine's own closes (protocol errors) are counted by code like every other close the server starts. */
     @Test
@@ -190,7 +205,7 @@ class MetricsTest {
 
     @Test
     void theOpenSessionsGaugeFollowsConnectionsOpeningAndClosing() {
-        Await.until(() -> server.sessions().size() == 0, () -> "sessions of earlier tests still open");
+        Await.until(() -> service.sessions().size() == 0, () -> "sessions of earlier tests still open");
         long before = openSessionsServed();
         try (Peer alice = Peer.connect(server, "alice")) {
             Await.until(() -> openSessionsServed() == before + 1, () -> "gauge " + openSessionsServed() + ", expected " + (before + 1));
@@ -206,12 +221,12 @@ class MetricsTest {
 
     // --- helpers -------------------------------------------------------------------------------
 
-    private static long openSessionsServed() {
+    private long openSessionsServed() {
         return json().path("application").path("realtime.sessions.open").asLong(-1);
     }
 
     /** {@code GET /observe/metrics} with {@code Accept: application/json}, checked against the contract. */
-    private static JsonNode json() {
+    private JsonNode json() {
         var response = Http.send(HttpRequest.newBuilder(server.http("/observe/metrics"))
                                          .header("Accept", "application/json").GET().build());
         JsonNode body = Contract.assertHttp("GET", "/observe/metrics", response.statusCode(), response.headers(), response.body());
@@ -220,7 +235,7 @@ class MetricsTest {
         return body;
     }
 
-    private static String prometheus() {
+    private String prometheus() {
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(server.http("/observe/metrics")).GET().build());
         Contract.assertHttp("GET", "/observe/metrics", response.statusCode(), response.headers(), response.body());
         assertEquals(200, response.statusCode());
@@ -228,7 +243,7 @@ class MetricsTest {
     }
 
     /** Counters before an action, to compare with after it. */
-    private static final class Counts {
+    private final class Counts {
         private final Map<String, long[]> before = new LinkedHashMap<>();
 
         Counts watch(String name, String tag, String value) {

@@ -259,7 +259,7 @@ class PublishApiTest {
     @Test
     void aContentLengthOverMaxBodyBytesIs413() {
         byte[] body = ("{\"payload\":\"" + "x".repeat(MAX_BODY_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
-        var response = RawHttp.exchange(server.port(), "POST", "/messages",
+        var response = RawHttp.exchange(server, "POST", "/messages",
                                         Map.of("Content-Type", "application/json",
                                                "Authorization", "Bearer " + jobs(),
                                                "Content-Length", String.valueOf(body.length)),

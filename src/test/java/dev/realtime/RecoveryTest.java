@@ -242,7 +242,7 @@ class RecoveryTest {
         try (TestServer server = TestServer.start();
              Peer bob = Peer.connect(server, "bob")) {
             String epoch = Positions.of(bob.welcome(), "user:bob").get("epoch").asText();
-            var response = RawHttp.upgrade(server.port(), resume(Peer.token(server, "alice"), "user:bob:" + epoch + ":0"), Map.of());
+            var response = RawHttp.upgrade(server, resume(Peer.token(server, "alice"), "user:bob:" + epoch + ":0"), Map.of());
             assertEquals(403, response.status(), response.body());
             assertEquals("forbidden", Contract.assertHttp("GET", "/", 403, response.headers(), response.body())
                     .get("code").asText());
@@ -254,7 +254,7 @@ class RecoveryTest {
         try (TestServer server = TestServer.start()) {
             for (String[] since : new String[][] {{"broadcast"}, {"broadcast:e:x"}, {"broadcast:bad epoch:1"}, {"presence:e:1"},
                                                   {"broadcast:e:-1"}, {"broadcast:e:1", "broadcast:e:2"}}) {
-                var response = RawHttp.upgrade(server.port(), resume(Peer.token(server, "alice"), since), Map.of());
+                var response = RawHttp.upgrade(server, resume(Peer.token(server, "alice"), since), Map.of());
                 assertEquals(400, response.status(), String.join("&", since) + ": " + response.body());
                 assertEquals("validation_failed", Contract.assertHttp("GET", "/", 400, response.headers(), response.body())
                         .get("code").asText());

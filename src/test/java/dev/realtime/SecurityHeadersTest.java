@@ -1,20 +1,25 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,12 +27,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Every kind of response carries helmet's headers ({@code components/headers} in openapi.yaml) and no
  * {@code Server} header: {@link Contract#assertHttp} checks both on every response it sees.
  */
+@ServerTest
 @Timeout(60)
 class SecurityHeadersTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server);
+    }
+
+    SecurityHeadersTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void aSuccessfulLoginHasTheSecurityHeaders() {
@@ -64,7 +78,7 @@ class SecurityHeadersTest {
 
     @Test
     void a413AnsweredBeforeRoutingHasTheSecurityHeaders() {
-        var response = RawHttp.exchange(server.port(), "POST", "/login",
+        var response = RawHttp.exchange(server, "POST", "/login",
                                         Map.of("Content-Type", "application/json", "Content-Length", "20000"),
                                         "{".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         JsonNode problem = Contract.assertHttp("POST", "/login", response.status(), response.headers(), response.body());
@@ -96,7 +110,7 @@ class SecurityHeadersTest {
         Contract.assertHttp("GET", "/openapi", 200, response.headers(), response.body());
     }
 
-    private static HttpResponse<String> postJson(String body) {
+    private HttpResponse<String> postJson(String body) {
         return Http.send(HttpRequest.newBuilder(server.http("/login"))
                                  .timeout(TIMEOUT)
                                  .header("Content-Type", "application/json")

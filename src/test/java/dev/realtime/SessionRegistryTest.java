@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tutorial's "who is who": {@code SessionRegistry} maps each user to their open sessions, the ids
+ * Who is connected: {@code SessionRegistry} maps each user to their open sessions, the ids
  * being the {@code sessionId}s of the welcomes, and forgets a session as soon as its connection is gone,
  * however it ended. A fresh server per test, so that counts are not disturbed by other tests.
  */
@@ -89,7 +89,7 @@ class SessionRegistryTest {
     void aRawConnectionThatHangsUpRightAfterTheUpgradeIsRemoved() {
         String token = Http.login(server, "demo", "demo-password");
         // Reads the 101 and closes the TCP connection: no WebSocket frame is ever sent by this client.
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of());
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of());
         assertEquals(101, response.status());
         Await.until(() -> ids("demo").isEmpty(),
                     () -> "the session of a connection closed without a close frame is still registered: " + ids("demo"));

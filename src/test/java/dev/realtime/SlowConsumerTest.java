@@ -55,7 +55,7 @@ class SlowConsumerTest {
     void aPeerThatNeverReadsIsCutOffWithoutHoldingUpThePublisherOrTheOthers() throws IOException {
         long slowBefore = RealtimeMetrics.count(SLOW_CONSUMERS, null, null);
         try (Peer bob = Peer.connect(server, "bob");
-             Socket silent = RawHttp.silentWebSocket(server.port(), "/?token=" + Peer.token(server, "alice"))) {
+             Socket silent = RawHttp.silentWebSocket(server, "/?token=" + Peer.token(server, "alice"))) {
             String silentId = awaitSessionOf("alice");
 
             int published = publishUntilGone(silentId, this::publish);
@@ -77,7 +77,7 @@ class SlowConsumerTest {
         long slowBefore = RealtimeMetrics.count(SLOW_CONSUMERS, null, null);
         try (Peer bob = Peer.connect(server, "bob");
              Peer demo = Peer.connect(server, "demo");
-             Socket silent = RawHttp.silentWebSocket(server.port(), "/?token=" + Peer.token(server, "alice"))) {
+             Socket silent = RawHttp.silentWebSocket(server, "/?token=" + Peer.token(server, "alice"))) {
             String silentId = awaitSessionOf("alice");
 
             int published = publishUntilGone(silentId, seq -> {
@@ -102,7 +102,7 @@ class SlowConsumerTest {
      */
     @Test
     void aPeerThatReadsAgainAfterOverflowingFindsTheMessagesInOrderThenA1008CloseFrame() throws IOException {
-        try (Socket stalled = RawHttp.silentWebSocket(server.port(), "/?token=" + Peer.token(server, "alice"))) {
+        try (Socket stalled = RawHttp.silentWebSocket(server, "/?token=" + Peer.token(server, "alice"))) {
             String stalledId = awaitSessionOf("alice");
             publishUntilGone(stalledId, this::publish);
 

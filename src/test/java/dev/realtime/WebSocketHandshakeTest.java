@@ -1,19 +1,24 @@
 package dev.realtime;
 
+import java.net.URI;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 import dev.realtime.support.Tokens;
 import dev.realtime.support.WsClient;
 
@@ -22,9 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The upgrade on {@code /} is authenticated (openapi.yaml {@code GET /}, asyncapi.yaml channel bindings). */
+@ServerTest
 class WebSocketHandshakeTest {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass();
+    private static RealtimeService service;
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        service = TestService.configure(server);
+    }
+
+    WebSocketHandshakeTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     @Test
     void aTokenInTheQueryIsAcceptedAndTheWelcomeNamesTheUser() {
@@ -47,7 +62,7 @@ class WebSocketHandshakeTest {
     @Test
     void anAllowedOriginIsAccepted() {
         String token = Http.login(server, "alice", "alice-password");
-        try (WsClient client = WsClient.connect(server.ws("/?token=" + token), Map.of("Origin", TestServer.ALLOWED_ORIGIN))) {
+        try (WsClient client = WsClient.connect(server.ws("/?token=" + token), Map.of("Origin", TestService.ALLOWED_ORIGIN))) {
             client.next("welcome");
         }
     }
@@ -55,7 +70,7 @@ class WebSocketHandshakeTest {
     @Test
     void theUpgradeAnswers101WithTheSecurityHeaders() {
         String token = Http.login(server, "alice", "alice-password");
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of());
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of());
         assertEquals(101, response.status());
         Contract.assertHttp("GET", "/", 101, response.headers(), response.body());
     }
@@ -108,7 +123,7 @@ class WebSocketHandshakeTest {
     })
     void theServicesOwnOriginMayUpgradeUnderAnyHostName(String host, String origin) {
         String token = Http.login(server, "alice", "alice-password");
-        var response = RawHttp.upgrade(server.port(), "/?token=" + token, Map.of("Host", withPort(host), "Origin", withPort(origin)));
+        var response = RawHttp.upgrade(server, "/?token=" + token, Map.of("Host", withPort(host), "Origin", withPort(origin)));
         assertEquals(101, response.status(), response.body());
     }
 
@@ -140,16 +155,16 @@ class WebSocketHandshakeTest {
         try (TestServer open = TestServer.start(Map.of("CORS_ORIGIN", "*"))) {
             String token = Http.login(open, "alice", "alice-password");
             String self = "http://realtime.example.test:" + open.port();
-            var own = RawHttp.upgrade(open.port(), "/?token=" + token,
+            var own = RawHttp.upgrade(open, "/?token=" + token,
                                       Map.of("Host", "realtime.example.test:" + open.port(), "Origin", self));
             assertEquals(101, own.status(), own.body());
-            var foreign = RawHttp.upgrade(open.port(), "/?token=" + token,
+            var foreign = RawHttp.upgrade(open, "/?token=" + token,
                                           Map.of("Host", "realtime.example.test:" + open.port(), "Origin", "https://evil.example"));
             assertEquals(403, foreign.status(), foreign.body());
         }
     }
 
-    private static String withPort(String text) {
+    private String withPort(String text) {
         return text.replace("OTHER", String.valueOf(server.port() + 1)).replace("PORT", String.valueOf(server.port()));
     }
 
@@ -162,13 +177,13 @@ class WebSocketHandshakeTest {
 
     @Test
     void aRejectedUpgradeOpensNoSession() {
-        int before = server.sessions().size();
-        RawHttp.upgrade(server.port(), "/?token=nope", Map.of());
-        assertEquals(before, server.sessions().size());
+        int before = service.sessions().size();
+        RawHttp.upgrade(server, "/?token=nope", Map.of());
+        assertEquals(before, service.sessions().size());
     }
 
-    private static void assertRejected(String pathAndQuery, Map<String, String> headers, int status, String code) {
-        var response = RawHttp.upgrade(server.port(), pathAndQuery, headers);
+    private void assertRejected(String pathAndQuery, Map<String, String> headers, int status, String code) {
+        var response = RawHttp.upgrade(server, pathAndQuery, headers);
         assertEquals(status, response.status(), response.body());
         assertFalse(response.headers().firstValue("Upgrade").isPresent(), "must not be upgraded");
         JsonNode problem = Contract.assertHttp("GET", "/", status, response.headers(), response.body());

@@ -21,6 +21,7 @@ import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.ImageUnderTest;
+import dev.realtime.support.Peer;
 import dev.realtime.support.Positions;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.WsClient;
@@ -72,8 +73,8 @@ class ImageClusterIT {
 
     @Test
     void eachWelcomeNamesItsInstance() {
-        try (WsClient onA = WsClient.connect(a.ws("/?token=" + Http.login(a, "alice", "alice-password")));
-             WsClient onB = WsClient.connect(b.ws("/?token=" + Http.login(a, "bob", "bob-password")))) {
+        try (WsClient onA = Peer.open(a, "alice");
+             WsClient onB = WsClient.connect(b.ws("/?token=" + Peer.token(a, "bob")))) {
             assertEquals("a", onA.next("welcome").get("instance").asText());
             assertEquals("b", onB.next("welcome").get("instance").asText(), "a token from a is good on b");
         }
@@ -183,7 +184,7 @@ class ImageClusterIT {
 
     @Test
     void aClientThatDropsOnAResumesOnBWithExactlyWhatItMissedThenLiveMessages() {
-        String token = Http.login(a, "alice", "alice-password");
+        String token = Peer.token(a, "alice");
         WsClient onA = WsClient.connect(a.ws("/?token=" + token));
         JsonNode welcome = onA.next("welcome");
         assertEquals(202, publish(a, "{\"payload\":\"seen\"}").statusCode());
@@ -212,7 +213,7 @@ class ImageClusterIT {
 
     @Test
     void aClientHoppingBetweenInstancesUnderPublishersOnBothMissesNothingAndGetsNothingTwice() throws InterruptedException {
-        String token = Http.login(a, "alice", "alice-password");
+        String token = Peer.token(a, "alice");
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger sent = new AtomicInteger();
         Thread publisher = Thread.ofVirtual().start(() -> {
@@ -247,7 +248,7 @@ class ImageClusterIT {
 
     @Test
     void redisRestartedBetweenADropAndAResumeLeavesNoSilentGap() {
-        String token = Http.login(a, "alice", "alice-password");
+        String token = Peer.token(a, "alice");
         JsonNode seen = seenThenDropped(token);
 
         redis.getDockerClient().stopContainerCmd(redis.getContainerId()).exec();
@@ -269,7 +270,7 @@ class ImageClusterIT {
 
     @Test
     void withRedisDownAResumeSaysHistoryUnavailableAndLiveDeliveryGoesOn() {
-        String token = Http.login(a, "alice", "alice-password");
+        String token = Peer.token(a, "alice");
         JsonNode seen = seenThenDropped(token);
 
         redis.getDockerClient().stopContainerCmd(redis.getContainerId()).exec();
@@ -301,21 +302,21 @@ class ImageClusterIT {
     }
 
     private static WsClient connect(ServiceUnderTest instance, String user, String expectedInstance) {
-        WsClient client = WsClient.connect(instance.ws("/?token=" + Http.login(instance, user, user + "-password")));
-        assertEquals(expectedInstance, client.next("welcome").get("instance").asText());
-        return client;
+        Peer peer = Peer.connect(instance, user);
+        assertEquals(expectedInstance, peer.welcome().get("instance").asText());
+        return peer.client();
     }
 
     private static java.net.http.HttpResponse<String> publish(ServiceUnderTest instance, String body) {
         return Http.send(HttpRequest.newBuilder(instance.http("/messages"))
-                                 .header("Authorization", "Bearer " + Http.login(instance, "jobs", "jobs-password"))
+                                 .header("Authorization", "Bearer " + Peer.token(instance, "jobs"))
                                  .header("Content-Type", "application/json")
                                  .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     private static JsonNode sessions(ServiceUnderTest instance) {
         var response = Http.send(HttpRequest.newBuilder(instance.http("/sessions"))
-                                         .header("Authorization", "Bearer " + Http.login(instance, "bob", "bob-password"))
+                                         .header("Authorization", "Bearer " + Peer.token(instance, "bob"))
                                          .GET().build());
         return Contract.assertHttp("GET", "/sessions", response.statusCode(), response.headers(), response.body());
     }

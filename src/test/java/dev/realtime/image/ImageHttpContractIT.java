@@ -14,7 +14,7 @@ import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.ImageUnderTest;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -66,7 +66,7 @@ class ImageHttpContractIT {
 
     @Test
     void aBodyOverTheLimitIs413() {
-        var response = RawHttp.exchange(image.port(), "POST", "/login",
+        var response = RawHttp.exchange(image, "POST", "/login",
                                         Map.of("Content-Type", "application/json", "Content-Length", "20000"),
                                         new byte[20000]);
         Contract.assertProblem(Contract.assertHttp("POST", "/login", response.status(), response.headers(), response.body()),
@@ -82,18 +82,18 @@ class ImageHttpContractIT {
 
     @Test
     void corsPreflightForLoginFromAnAllowedOriginSucceeds() {
-        var response = RawHttp.exchange(image.port(), "OPTIONS", "/login",
-                                        Map.of("Origin", TestServer.ALLOWED_ORIGIN,
+        var response = RawHttp.exchange(image, "OPTIONS", "/login",
+                                        Map.of("Origin", TestService.ALLOWED_ORIGIN,
                                                "Access-Control-Request-Method", "POST",
                                                "Access-Control-Request-Headers", "content-type"), null);
         Contract.assertHttp("OPTIONS", "/login", response.status(), response.headers(), response.body());
         assertEquals(200, response.status());
-        assertEquals(TestServer.ALLOWED_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertEquals(TestService.ALLOWED_ORIGIN, response.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
     }
 
     @Test
     void corsPreflightFromAForeignOriginIsRefused() {
-        var response = RawHttp.exchange(image.port(), "OPTIONS", "/login",
+        var response = RawHttp.exchange(image, "OPTIONS", "/login",
                                         Map.of("Origin", "https://evil.example",
                                                "Access-Control-Request-Method", "POST"), null);
         assertEquals(403, response.status());

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.ImageUnderTest;
+import dev.realtime.support.Peer;
 import dev.realtime.support.Positions;
 import dev.realtime.support.WsClient;
 
@@ -49,7 +50,7 @@ class ImagePushIT {
     @Test
     void aBackEndPublishReachesTheConnectedUser() {
         try (WsClient bob = connect("bob")) {
-            String jobs = Http.login(image, "jobs", "jobs-password");
+            String jobs = Peer.token(image, "jobs");
             var response = Http.send(HttpRequest.newBuilder(image.http("/messages"))
                                              .header("Authorization", "Bearer " + jobs)
                                              .header("Content-Type", "application/json")
@@ -68,7 +69,7 @@ class ImagePushIT {
     @Test
     void anAdminSeesWhoIsConnected() {
         try (WsClient alice = connect("alice")) {
-            String bob = Http.login(image, "bob", "bob-password");
+            String bob = Peer.token(image, "bob");
             var response = Http.send(HttpRequest.newBuilder(image.http("/sessions"))
                                              .header("Authorization", "Bearer " + bob).GET().build());
             JsonNode list = Contract.assertHttp("GET", "/sessions", response.statusCode(), response.headers(), response.body());
@@ -83,7 +84,7 @@ class ImagePushIT {
 
     @Test
     void aClientThatDropsAndResumesGetsWhatItMissedInOrder() {
-        String token = Http.login(image, "alice", "alice-password");
+        String token = Peer.token(image, "alice");
         WsClient dropped = WsClient.connect(image.ws("/?token=" + token));
         JsonNode welcome = dropped.next("welcome");
         dropped.abort();
@@ -102,7 +103,7 @@ class ImagePushIT {
 
     private static void publish(String body) {
         var response = Http.send(HttpRequest.newBuilder(image.http("/messages"))
-                                         .header("Authorization", "Bearer " + Http.login(image, "jobs", "jobs-password"))
+                                         .header("Authorization", "Bearer " + Peer.token(image, "jobs"))
                                          .header("Content-Type", "application/json")
                                          .POST(HttpRequest.BodyPublishers.ofString(body))
                                          .build());
@@ -110,8 +111,6 @@ class ImagePushIT {
     }
 
     private static WsClient connect(String user) {
-        WsClient client = WsClient.connect(image.ws("/?token=" + Http.login(image, user, user + "-password")));
-        client.next("welcome");
-        return client;
+        return Peer.connect(image, user).client();
     }
 }

@@ -14,7 +14,7 @@ import org.testcontainers.containers.output.OutputFrame.OutputType;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
 
 import dev.realtime.support.ImageUnderTest;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +68,7 @@ class ImageVerifyIT {
         Run run = verify("--target", target, "--username", "alice", "--password", "alice-password",
                          "--publisher-username", "jobs", "--publisher-password", "jobs-password",
                          "--admin-username", "bob", "--admin-password", "bob-password",
-                         "--origin", TestServer.ALLOWED_ORIGIN);
+                         "--origin", TestService.ALLOWED_ORIGIN);
 
         assertEquals(0, run.exit(), run.out() + run.err());
         assertEquals(List.of(), run.lines("FAIL"));

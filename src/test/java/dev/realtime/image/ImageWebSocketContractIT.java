@@ -11,7 +11,7 @@ import dev.realtime.support.Contract;
 import dev.realtime.support.Http;
 import dev.realtime.support.ImageUnderTest;
 import dev.realtime.support.RawHttp;
-import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 import dev.realtime.support.Tokens;
 import dev.realtime.support.WsClient;
 
@@ -57,7 +57,7 @@ class ImageWebSocketContractIT {
 
     @Test
     void theHandshakeFromTheAllowedOriginIsAccepted() {
-        try (WsClient client = WsClient.connect(image.ws("/?token=" + token), Map.of("Origin", TestServer.ALLOWED_ORIGIN))) {
+        try (WsClient client = WsClient.connect(image.ws("/?token=" + token), Map.of("Origin", TestService.ALLOWED_ORIGIN))) {
             client.next("welcome");
         }
     }
@@ -109,7 +109,7 @@ class ImageWebSocketContractIT {
     }
 
     private static void assertRejected(String pathAndQuery, Map<String, String> headers, int status, String code) {
-        var response = RawHttp.upgrade(image.port(), pathAndQuery, headers);
+        var response = RawHttp.upgrade(image, pathAndQuery, headers);
         Contract.assertProblem(Contract.assertHttp("GET", "/", response.status(), response.headers(), response.body()),
                                status, code);
     }

@@ -1,22 +1,27 @@
 package dev.realtime.protocol;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.ClientFrames;
 import dev.realtime.support.Contract;
 import dev.realtime.support.RawPeer;
-import dev.realtime.support.RunningServer;
 import dev.realtime.support.ServerFrames.Frame;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static dev.realtime.support.ClientFrames.CLOSE;
 import static dev.realtime.support.ClientFrames.TEXT;
@@ -31,9 +36,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * close frame; the codes a close frame may carry (7.4); a binary message is closed by the
  * application with 1003 in a normal closing handshake.
  */
+@ServerTest
 class CloseHandshakeTest {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server, Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    }
+
+    CloseHandshakeTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     static Stream<Arguments> allowedCodes() {
         return Stream.of(Arguments.of(1000, ""),

@@ -1,17 +1,22 @@
 package dev.realtime.protocol;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.ClientFrames;
 import dev.realtime.support.RawPeer;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static dev.realtime.support.ClientFrames.CLOSE;
 import static dev.realtime.support.ClientFrames.PING;
@@ -24,9 +29,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * RFC 6455 5.5 (control frames): at most 125 bytes, never fragmented; 5.5.2/5.5.3: a ping is
  * answered with a pong carrying the same payload, an unsolicited pong is not answered.
  */
+@ServerTest
 class ControlFramesTest {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server, Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    }
+
+    ControlFramesTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     static Stream<Arguments> pingPayloads() {
         byte[] binary = new byte[125];

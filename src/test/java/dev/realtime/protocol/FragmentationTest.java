@@ -1,5 +1,6 @@
 package dev.realtime.protocol;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,15 +9,19 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.ClientFrames;
 import dev.realtime.support.RawPeer;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static dev.realtime.support.ClientFrames.BINARY;
 import static dev.realtime.support.ClientFrames.CONTINUATION;
@@ -32,9 +37,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * characters may be split anywhere; control frames may come between fragments; a continuation
  * needs a message to continue, and a new message must wait for the last fragment of the previous one.
  */
+@ServerTest
 class FragmentationTest {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server, Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    }
+
+    FragmentationTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     /** 2-, 3- and 4-byte characters among plain ones. */
     private static final String PAYLOAD = "fragments: olá, 10 €, 𝄞 clef, 日本語, end";

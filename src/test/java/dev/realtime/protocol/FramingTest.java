@@ -1,19 +1,24 @@
 package dev.realtime.protocol;
 
+import java.net.URI;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.ClientFrames;
 import dev.realtime.support.RawPeer;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 
 import static dev.realtime.support.ClientFrames.BINARY;
 import static dev.realtime.support.ClientFrames.CLOSE;
@@ -29,9 +34,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * RFC 6455 5.2 (base framing) and 5.3 (masking): opcodes, RSV bits, the mask, the three length
  * encodings, and frames arriving in any TCP pieces.
  */
+@ServerTest
 class FramingTest {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server, Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    }
+
+    FramingTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     private static final String HELLO = RawPeer.echo("1", "hello");
 

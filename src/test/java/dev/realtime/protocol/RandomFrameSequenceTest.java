@@ -1,5 +1,6 @@
 package dev.realtime.protocol;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,11 +11,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 
 import dev.realtime.protocol.ProtocolOracle.Answer;
 import dev.realtime.protocol.ProtocolOracle.End;
@@ -23,8 +27,9 @@ import dev.realtime.protocol.ProtocolOracle.Sent;
 import dev.realtime.support.ClientFrames;
 import dev.realtime.support.Contract;
 import dev.realtime.support.RawPeer;
-import dev.realtime.support.RunningServer;
 import dev.realtime.support.ServerFrames.Frame;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 import dev.realtime.support.Utf8;
 
 import static dev.realtime.support.ClientFrames.BINARY;
@@ -50,11 +55,20 @@ import static org.junit.jupiter.api.Assertions.fail;
  * read has a deadline. A failure names its seed; rerun one with {@code -Drfc.seed=<seed>}, or more
  * with {@code -Drfc.seeds=<count>}.
  */
+@ServerTest
 class RandomFrameSequenceTest {
     private static final int LIMIT = 65536;
 
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server, Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    }
+
+    RandomFrameSequenceTest(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     static LongStream seeds() {
         String one = System.getProperty("rfc.seed");

@@ -1,5 +1,6 @@
 package dev.realtime.protocol;
 
+import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -7,14 +8,18 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+
 import dev.realtime.support.ClientFrames;
 import dev.realtime.support.RawPeer;
-import dev.realtime.support.RunningServer;
+import dev.realtime.support.ServiceUnderTest;
+import dev.realtime.support.TestService;
 import dev.realtime.support.Utf8;
 
 import static dev.realtime.support.ClientFrames.CLOSE;
@@ -34,9 +39,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * fragment (or the rest of the frame) arrives. Every class of invalid sequence, in one frame,
  * visible only across fragments, inside an unfinished frame, and in a close reason.
  */
+@ServerTest
 class Utf8Test {
-    @RegisterExtension
-    static final RunningServer server = RunningServer.perClass(Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    private final ServiceUnderTest server;
+
+    @SetUpServer
+    static void setup(WebServerConfig.Builder server) {
+        TestService.configure(server, Map.of("MAX_CONNECTIONS_PER_USER", "1000"));
+    }
+
+    Utf8Test(URI uri) {
+        this.server = ServiceUnderTest.at(uri);
+    }
 
     /** What comes before the bad bytes: the start of a valid echo message. */
     private static final byte[] PREFIX = utf8("{\"type\":\"echo\",\"id\":\"1\",\"payload\":\"ok é ");

@@ -27,8 +27,8 @@ public final class ImageUnderTest implements ServiceUnderTest, AutoCloseable {
     }
 
     private ImageUnderTest(Map<String, String> extraEnv, Network network, Consumer<GenericContainer<?>> customize) {
-        Map<String, String> env = new HashMap<>(Map.of("JWT_SECRET", TestServer.SECRET,
-                                                       "CORS_ORIGIN", TestServer.ALLOWED_ORIGIN,
+        Map<String, String> env = new HashMap<>(Map.of("JWT_SECRET", TestService.SECRET,
+                                                       "CORS_ORIGIN", TestService.ALLOWED_ORIGIN,
                                                        "CONFIG_FILE", "/config/test-users.yaml",
                                                        // every test logs in from the Docker gateway's one address
                                                        "LOGIN_ATTEMPTS_PER_MINUTE", "100000"));

@@ -19,10 +19,15 @@ public record Peer(String user, String sessionId, JsonNode welcome, WsClient cli
 
     /** Connects as {@code user} and reads the welcome. */
     public static Peer connect(ServiceUnderTest server, String user) {
-        WsClient client = WsClient.connect(server.ws("/?token=" + token(server, user)));
+        WsClient client = open(server, user);
         JsonNode welcome = client.next("welcome");
         assertEquals(user, welcome.get("user").asText(), "welcome: " + welcome);
         return new Peer(user, welcome.get("sessionId").asText(), welcome, client);
+    }
+
+    /** Connects as {@code user}, leaving the welcome to the caller. */
+    public static WsClient open(ServiceUnderTest server, String user) {
+        return WsClient.connect(server.ws("/?token=" + token(server, user)));
     }
 
     /** A token of the test user {@code user} for this server. */

@@ -12,7 +12,7 @@ import dev.realtime.verify.RawHttp.Endpoint;
 import dev.realtime.verify.RawHttp.Response;
 
 /**
- * The verifier's HTTP/1.1 on a plain socket ({@link dev.realtime.verify.RawHttp}) against a local port, for
+ * The verifier's HTTP/1.1 on a plain socket ({@link dev.realtime.verify.RawHttp}) against the service under test, for
  * what the JDK client will not send (a WebSocket upgrade whose rejection we want to read whole, a body
  * larger than its Content-Length says).
  */
@@ -21,15 +21,18 @@ public final class RawHttp {
     }
 
     /** A WebSocket upgrade request for {@code pathAndQuery} with the given extra headers. */
-    public static Response upgrade(int port, String pathAndQuery, Map<String, String> headers) {
+    public static Response upgrade(ServiceUnderTest target, String pathAndQuery, Map<String, String> headers) {
         try {
-            return dev.realtime.verify.RawHttp.upgrade(Endpoint.local(port), pathAndQuery, headers);
+            return dev.realtime.verify.RawHttp.upgrade(endpoint(target), pathAndQuery, headers);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** As {@link #upgrade(int, String, Map)}, over a socket of {@code sockets} (TLS: a test's own trust). */
+    /**
+     * As {@link #upgrade(ServiceUnderTest, String, Map)} to {@code port} on 127.0.0.1 (a TLS port of a {@link TestServer}),
+     * over a socket of {@code sockets} (TLS: a test's own trust).
+     */
     public static Response upgrade(SocketFactory sockets, int port, String pathAndQuery, Map<String, String> headers) {
         Endpoint endpoint = Endpoint.local(port);
         try (Socket socket = sockets.createSocket(endpoint.host(), port)) {
@@ -42,9 +45,9 @@ public final class RawHttp {
         }
     }
 
-    public static Response exchange(int port, String method, String path, Map<String, String> headers, byte[] body) {
+    public static Response exchange(ServiceUnderTest target, String method, String path, Map<String, String> headers, byte[] body) {
         try {
-            return dev.realtime.verify.RawHttp.exchange(Endpoint.local(port), method, path, headers, body);
+            return dev.realtime.verify.RawHttp.exchange(endpoint(target), method, path, headers, body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,8 +57,8 @@ public final class RawHttp {
      * A WebSocket peer that completes the handshake and then does nothing at all: never reads,
      * never answers a ping. The caller closes (or abandons) the socket.
      */
-    public static Socket silentWebSocket(int port, String pathAndQuery) {
-        Endpoint endpoint = Endpoint.local(port);
+    public static Socket silentWebSocket(ServiceUnderTest target, String pathAndQuery) {
+        Endpoint endpoint = endpoint(target);
         try {
             Socket socket = endpoint.connect();
             dev.realtime.verify.RawHttp.write(socket, endpoint, "GET", pathAndQuery,
@@ -69,6 +72,10 @@ public final class RawHttp {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Endpoint endpoint(ServiceUnderTest target) {
+        return new Endpoint(target.host(), target.port(), false);
     }
 
     /** One line of an HTTP/1.1 head, without its CRLF. */

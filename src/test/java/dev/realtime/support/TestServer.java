@@ -1,39 +1,33 @@
 package dev.realtime.support;
 
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 
 import dev.realtime.RealtimeService;
-import dev.realtime.config.AppConfig;
 import dev.realtime.ws.SessionRegistry;
 
 /**
- * The real service (exactly {@link RealtimeService#configure}) on a free port, configured through the
- * same environment variables a user sets.
+ * The service as {@link TestService} configures it, started by the test itself: for the tests that
+ * {@code @ServerTest} cannot serve (a fresh server per test, a {@link TestClock} of the test's own, several
+ * servers in one test; the README's test section lists them).
  */
 public final class TestServer implements ServiceUnderTest, AutoCloseable {
-    /** The secret the test servers sign with; {@link Tokens} signs with it too. */
-    public static final String SECRET = "test-signing-key-0123456789abcdef-0123456789";
-    public static final String ALLOWED_ORIGIN = "http://app.example.test";
+    /** The address its tests write into URLs and same-origin Origin headers (TlsTest). */
+    private static final String HOST = "127.0.0.1";
 
     private final WebServer server;
     private final RealtimeService service;
 
-    private TestServer(Map<String, String> env, Clock clock) {
-        this.service = RealtimeService.create(AppConfig.create(env), clock);
-        this.server = WebServer.builder()
-                .update(service::configure)
-                // A free port, unless the test needs to know it up front (a browser's origin must be allowed).
-                .port(Integer.parseInt(env.getOrDefault("PORT", "0")))
-                .host("127.0.0.1")
-                .build()
-                .start();
+    private TestServer(Map<String, String> overrides, Clock clock) {
+        WebServerConfig.Builder builder = WebServer.builder();
+        this.service = TestService.configure(builder, overrides, clock);
+        this.server = builder.host(HOST).build().start();
     }
 
-    /** The service with the test users (demo, alice, bob; see test-users.yaml) and {@link #ALLOWED_ORIGIN}. */
+    /** The service as {@link TestService} configures it. */
     public static TestServer start() {
         return start(Map.of());
     }
@@ -45,21 +39,12 @@ public final class TestServer implements ServiceUnderTest, AutoCloseable {
 
     /** As {@link #start(Map)}, measuring token lifetimes and lockouts by {@code clock} (a {@link TestClock}). */
     public static TestServer start(Map<String, String> overrides, Clock clock) {
-        Map<String, String> env = new HashMap<>();
-        env.put("JWT_SECRET", SECRET);
-        env.put("CORS_ORIGIN", ALLOWED_ORIGIN);
-        env.put("CONFIG_FILE", "src/test/resources/test-users.yaml");
-        // The suites log in hundreds of times from 127.0.0.1; the throttles get their own tests (LimitsTest).
-        env.put("LOGIN_ATTEMPTS_PER_MINUTE", "100000");
-        env.put("LOGIN_FAILURES_BEFORE_LOCKOUT", "100000");
-        env.put("LOGIN_FAILURES_PER_USER", "100000");
-        env.putAll(overrides);
-        return new TestServer(env, clock);
+        return new TestServer(overrides, clock);
     }
 
     @Override
     public String host() {
-        return "127.0.0.1";
+        return HOST;
     }
 
     @Override

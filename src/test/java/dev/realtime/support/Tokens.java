@@ -19,7 +19,7 @@ public final class Tokens {
 
     public static String expired(String user) {
         Clock twoHoursAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
-        return service(TestServer.SECRET, twoHoursAgo).issue(new Identity(user, List.of("user")));
+        return service(TestService.SECRET, twoHoursAgo).issue(new Identity(user, List.of("user")));
     }
 
     public static String signedWithAnotherKey(String user) {
@@ -29,7 +29,7 @@ public final class Tokens {
 
     /** A valid token of the test servers with whatever roles, as one issued before the configuration changed. */
     public static String withRoles(String user, String... roles) {
-        return service(TestServer.SECRET, Clock.systemUTC()).issue(new Identity(user, List.of(roles)));
+        return service(TestService.SECRET, Clock.systemUTC()).issue(new Identity(user, List.of(roles)));
     }
 
     /** The classic {@code alg: none} forgery. */

@@ -27,6 +27,7 @@ import org.w3c.dom.NodeList;
 
 import dev.realtime.support.Contract;
 import dev.realtime.support.TestServer;
+import dev.realtime.support.TestService;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,7 +72,7 @@ class VerifyCommandTest {
         return Stream.concat(Stream.of("--target", target(), "--username", "alice", "--password", "alice-password",
                                        "--publisher-username", "jobs", "--publisher-password", "jobs-password",
                                        "--admin-username", "bob", "--admin-password", "bob-password",
-                                       "--origin", TestServer.ALLOWED_ORIGIN), Stream.of(more)).toArray(String[]::new);
+                                       "--origin", TestService.ALLOWED_ORIGIN), Stream.of(more)).toArray(String[]::new);
     }
 
     @Test
