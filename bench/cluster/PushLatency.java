@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Throughput (closed loop): the sender keeps WINDOW requests in flight (each ack frees a slot)
  * for the duration; deliveries per second are counted at the receivers.
  *
- * java PushLatency.java SEND_URL RECEIVE_URL broadcast|direct RATE SECONDS RECEIVERS
- * Prints one JSON line per phase. Only loopback addresses are meant; every phase is bounded in time.
+ * java PushLatency.java SEND_URL RECEIVE_URL broadcast|direct RATE SECONDS RECEIVERS [throughput]
+ * Prints one JSON line per phase; with "throughput" only the closed loop runs (RATE is then unused: for
+ * servers warmed up beforehand, bench/history/run.sh). Only loopback addresses are meant; every phase is bounded in time.
  */
 public class PushLatency {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -40,6 +41,7 @@ public class PushLatency {
         int rate = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
         int receivers = Integer.parseInt(args[5]);
+        boolean throughputOnly = args.length > 6 && args[6].equals("throughput");
 
         Recorder recorder = new Recorder(rate * seconds * (long) Math.max(1, receivers) * 2);
         List<Client> rx = new ArrayList<>();
@@ -49,18 +51,9 @@ public class PushLatency {
         }
         Client tx = Client.open(sendUrl, login(sendUrl, "bench"), null);
         Thread.sleep(1000); // presence reaches the other instance (heartbeat or join event)
-
-        // Warm-up (the JIT of both servers), not recorded: its messages carry "m":0.
-        recorder.recording = false;
-        openLoop(tx, kind, rate, 5, 0);
-        Thread.sleep(2000);
-        recorder.recording = true;
-        recorder.reset();
-        long expected = (long) rate * seconds * receivers;
-        openLoop(tx, kind, rate, seconds, 1);
-        Thread.sleep(2000); // stragglers
-        recorder.recording = false;
-        System.out.println(recorder.latencyJson(kind, sendUrl.equals(receiveUrl) ? "same" : "cross", rate, seconds, receivers, expected));
+        if (!throughputOnly) {
+            latency(tx, kind, rate, seconds, receivers, recorder, sendUrl.equals(receiveUrl));
+        }
 
         recorder.reset();
         tx.acks.set(0);
@@ -78,6 +71,21 @@ public class PushLatency {
             c.close();
         }
         tx.close();
+    }
+
+    private static void latency(Client tx, String kind, int rate, int seconds, int receivers, Recorder recorder, boolean same)
+            throws InterruptedException {
+        // Warm-up (the JIT of both servers), not recorded: its messages carry "m":0.
+        recorder.recording = false;
+        openLoop(tx, kind, rate, 5, 0);
+        Thread.sleep(2000);
+        recorder.recording = true;
+        recorder.reset();
+        long expected = (long) rate * seconds * receivers;
+        openLoop(tx, kind, rate, seconds, 1);
+        Thread.sleep(2000); // stragglers
+        recorder.recording = false;
+        System.out.println(recorder.latencyJson(kind, same ? "same" : "cross", rate, seconds, receivers, expected));
     }
 
     private static void openLoop(Client tx, String kind, int rate, int seconds, int measured) throws InterruptedException {

@@ -3,7 +3,8 @@
 #   bench/cluster/run.sh          # 3 runs of each case, results in bench/results/cluster.jsonl and cluster.md
 # Cases, each with a broadcast and a direct message: "single" = one instance, no Redis, sender and
 # receivers on it; "cross" = two instances joined by Redis, the sender on a, the receivers on b.
-# Servers and Redis share core 0 (taskset), the client runs on core 1. Redis runs in Docker (redis:7).
+# Servers and Redis share core 0 (taskset), the client runs on core 1; each measurement keeps a log of
+# how busy both cores were (cpu-sample.sh). Redis runs in Docker (redis:7).
 # The service's abuse limits are lifted for the load (one user sends thousands of messages a second).
 set -euo pipefail
 
@@ -14,6 +15,8 @@ RUNS="${BENCH_RUNS:-3}"
 RATE="${BENCH_RATE:-1000}"
 SECONDS_PER_PHASE="${BENCH_SECONDS:-10}"
 RECEIVERS="${BENCH_RECEIVERS:-16}"
+CASES="${BENCH_CASES:-single cross}" # either or both
+REDIS_CPUS="${BENCH_REDIS_CPUS:-0}"  # e.g. 1: Redis beside the client instead of beside the servers
 RESULTS="$ROOT/bench/results"
 LOGS="$ROOT/bench/logs/cluster"
 mkdir -p "$RESULTS" "$LOGS"
@@ -45,10 +48,14 @@ start() { # port instance-id [redis-url]
 }
 
 measure() { # case send-url receive-url
+    [[ " $CASES " == *" $1 "* ]] || return 0
     for run in $(seq 1 "$RUNS"); do
         for kind in broadcast direct; do
+            "$HERE/cpu-sample.sh" > "$LOGS/cpu-$1-$kind-$run.log" &
+            sampler=$!
             taskset -c 1 "$JAVA_HOME/bin/java" "$HERE/PushLatency.java" "$2" "$3" "$kind" "$RATE" "$SECONDS_PER_PHASE" "$RECEIVERS" \
                 | sed "s/^{/{\"case\":\"$1\",\"run\":$run,/" >> "$RESULTS/cluster.jsonl"
+            kill "$sampler"
         done
         echo "$1 run $run done"
     done
@@ -58,7 +65,7 @@ start 3201 single
 measure single http://127.0.0.1:3201 http://127.0.0.1:3201
 cleanup; pids=()
 
-docker run -d --name bench-redis --cpuset-cpus 0 -p 127.0.0.1:6390:6379 redis:7 > /dev/null
+docker run -d --name bench-redis --cpuset-cpus "$REDIS_CPUS" -p 127.0.0.1:6390:6379 redis:7 > /dev/null
 start 3201 a redis://127.0.0.1:6390
 start 3202 b redis://127.0.0.1:6390
 measure cross http://127.0.0.1:3201 http://127.0.0.1:3202
