@@ -32,7 +32,7 @@ class ArchitectureTest {
             Map.entry("metrics", Set.of()),
             Map.entry("tls", Set.of()),
             Map.entry("ws.protocol", Set.of()),
-            Map.entry("history", Set.of("config")),
+            Map.entry("history", Set.of("config", "contract")),
             Map.entry("auth", Set.of("config", "contract")),
             Map.entry("limits", Set.of("auth", "config", "contract")),
             Map.entry("cluster", Set.of("config", "contract", "history", "metrics")),

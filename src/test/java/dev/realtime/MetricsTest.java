@@ -171,9 +171,9 @@ class MetricsTest {
     @Test
     void errorsAnsweredBeforeRoutingAreCountedByCode() {
         Counts counts = new Counts().watch(ERRORS, "code", "bad_request").watch(ERRORS, "code", "payload_too_large");
-        var badHeader = RawHttp.exchange(server.port(), "GET", "/openapi", Map.of("Bad Header", "x"), null);
+        var badHeader = RawHttp.exchange(server, "GET", "/openapi", Map.of("Bad Header", "x"), null);
         Contract.assertProblem(Contract.parseJson(badHeader.body()), 400, "bad_request");
-        var tooLarge = RawHttp.exchange(server.port(), "POST", "/login",
+        var tooLarge = RawHttp.exchange(server, "POST", "/login",
                                         Map.of("Content-Type", "application/json", "Content-Length", "20000"),
                                         "{".getBytes(StandardCharsets.UTF_8));
         Contract.assertProblem(Contract.parseJson(tooLarge.body()), 413, "payload_too_large");

@@ -33,6 +33,7 @@ public final class AppConfig {
             Map.entry("HISTORY_SIZE", "app.history.size"),
             Map.entry("HISTORY_TTL_SECONDS", "app.history.ttl-seconds"),
             Map.entry("HISTORY_MAX_STREAMS", "app.history.max-streams"),
+            Map.entry("HISTORY_MAX_BYTES", "app.history.max-bytes"),
             Map.entry("BROADCAST_ROLE", "app.roles.broadcast"),
             Map.entry("PUBLISH_ROLE", "app.roles.publish"),
             Map.entry("ADMIN_ROLE", "app.roles.admin"),

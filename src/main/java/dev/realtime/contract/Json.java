@@ -161,6 +161,12 @@ public final class Json {
                 : 0;
     }
 
+    /** The length of {@code node} as JSON text, in bytes: free for a value kept raw, one serialization for others. */
+    public static int byteLength(JsonNode node) {
+        int raw = rawLength(node);
+        return raw > 0 ? raw : write(node).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+
     /** {@code value} as JSON, by the one mapper. */
     public static String write(Object value) {
         try {

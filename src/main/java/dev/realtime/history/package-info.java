@@ -7,6 +7,6 @@
  * bounded by count and age, and answers "everything after this position" or why it cannot.
  * <p>
  * Speaks value types only ({@link Position}, {@link Publication}, {@link Replay}); it knows nothing of
- * sessions or connections. May use: {@code config}.
+ * sessions or connections. May use: {@code config}, {@code contract} (the size of a payload).
  */
 package dev.realtime.history;
