@@ -10,24 +10,13 @@
 #   bench/history/memory.sh     # results in bench/results/history-memory.jsonl and .md
 # BENCH_LOCK=/path: each measurement holds this lock (flock), for a machine shared with other heavy jobs.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-export PATH="$JAVA_HOME/bin:$PATH"
 STREAMS="${BENCH_STREAMS:-200}"
 RUNS="${BENCH_MEMORY_RUNS:-3}"
-RESULTS="$ROOT/bench/results"
-LOGS="$ROOT/bench/logs/history"
-mkdir -p "$RESULTS" "$LOGS"
 OUT="$RESULTS/history-memory.jsonl"
 : > "$OUT"
-locked() { if [[ -n "${BENCH_LOCK:-}" ]]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
 
-(cd "$ROOT" && ./mvnw -q -B -DskipTests package)
-JAR="$ROOT/target/realtime-service.jar"
-common=(JWT_SECRET=bench-only-secret-0123456789abcdef-not-for-production
-        CONFIG_FILE="$ROOT/bench/cluster/cluster-users.yaml" CORS_ORIGIN=http://localhost
-        MAX_CONNECTIONS_PER_USER=100000 WS_MESSAGES_PER_SECOND=1000000 LOGIN_ATTEMPTS_PER_MINUTE=100000)
 PID=
 cleanup() {
     [[ -n "$PID" ]] && kill "$PID" 2>/dev/null || true

@@ -12,28 +12,18 @@
 #   bench/history/run.sh     # results in bench/results/history-throughput.jsonl and .md
 # BENCH_LOCK=/path: each measurement holds this lock (flock), for a machine shared with other heavy jobs.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-export PATH="$JAVA_HOME/bin:$PATH"
 RUNS="${BENCH_RUNS:-5}"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 OFF_COMMIT="${BENCH_OFF_COMMIT:-9551c9c^1}"
-RESULTS="$ROOT/bench/results"
-LOGS="$ROOT/bench/logs/history"
-mkdir -p "$RESULTS" "$LOGS"
 OUT="$RESULTS/history-throughput.jsonl"
 : > "$OUT"
-locked() { if [[ -n "${BENCH_LOCK:-}" ]]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
 
-(cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 rm -rf "$LOGS/off-src" && mkdir -p "$LOGS/off-src"
 git -C "$ROOT" archive "$OFF_COMMIT" | tar -x -C "$LOGS/off-src"
 (cd "$LOGS/off-src" && ./mvnw -q -B -DskipTests package)
 
-common=(JWT_SECRET=bench-only-secret-0123456789abcdef-not-for-production
-        CONFIG_FILE="$ROOT/bench/cluster/cluster-users.yaml" CORS_ORIGIN=http://localhost
-        MAX_CONNECTIONS_PER_USER=100000 WS_MESSAGES_PER_SECOND=1000000 LOGIN_ATTEMPTS_PER_MINUTE=100000)
 pids=()
 trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done' EXIT
 declare -A PORT=([off]=3211 [min]=3212 [on]=3213)
