@@ -14,3 +14,13 @@ JAR="$ROOT/target/realtime-service.jar"
 common=(JWT_SECRET=bench-only-secret-0123456789abcdef-not-for-production
         CONFIG_FILE="$ROOT/bench/cluster/cluster-users.yaml" CORS_ORIGIN=http://localhost
         MAX_CONNECTIONS_PER_USER=100000 WS_MESSAGES_PER_SECOND=1000000 LOGIN_ATTEMPTS_PER_MINUTE=100000)
+
+# await_ready PORT NAME: until the server on PORT says it is ready (at most 20 s); else exit saying NAME did not start.
+await_ready() {
+    for _ in $(seq 1 100); do
+        curl -s -o /dev/null "http://127.0.0.1:$1/observe/health/ready" && return 0
+        sleep 0.2
+    done
+    echo "server $2 did not start" >&2
+    exit 1
+}

@@ -28,12 +28,8 @@ start() { # [redis-url]
     env "${common[@]}" PORT=3231 ${1:+REDIS_URL=$1} \
         taskset -c 0 "$JAVA_HOME/bin/java" "@$ROOT/bench/config/ours.jvm" -jar "$JAR" > "$LOGS/memory-server.log" 2>&1 &
     PID=$!
-    for _ in $(seq 1 100); do
-        curl -s -o /dev/null "http://127.0.0.1:3231/observe/health/ready" && sleep 2 && return 0
-        sleep 0.2
-    done
-    echo "server did not start" >&2
-    exit 1
+    await_ready 3231 memory
+    sleep 2 # the start-up's own garbage settles before the first heap reading
 }
 live_heap() { jcmd "$PID" GC.class_histogram | awk '/^Total/ {print $3}'; }
 rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$PID/status"; }

@@ -24,12 +24,7 @@ start() { # port instance-id [redis-url]
     env "${common[@]}" PORT="$1" INSTANCE_ID="$2" ${3:+REDIS_URL=$3} \
         taskset -c 0 "$JAVA_HOME/bin/java" "@$ROOT/bench/config/ours.jvm" -jar "$JAR" > "$LOGS/replay-server-$2.log" 2>&1 &
     pids+=($!)
-    for _ in $(seq 1 100); do
-        curl -s -o /dev/null "http://127.0.0.1:$1/observe/health/ready" && return 0
-        sleep 0.2
-    done
-    echo "server $2 did not start" >&2
-    exit 1
+    await_ready "$1" "$2"
 }
 
 measure() { # case send-url resume-url

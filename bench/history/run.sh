@@ -34,12 +34,7 @@ start() { # variant jar [VAR=value...]
     env "${common[@]}" PORT="${PORT[$variant]}" "$@" \
         taskset -c 0 "$JAVA_HOME/bin/java" "@$ROOT/bench/config/ours.jvm" -jar "$jar" > "$LOGS/server-$variant.log" 2>&1 &
     pids+=($!)
-    for _ in $(seq 1 100); do
-        curl -s -o /dev/null "http://127.0.0.1:${PORT[$variant]}/observe/health/ready" && return 0
-        sleep 0.2
-    done
-    echo "server $variant did not start" >&2
-    exit 1
+    await_ready "${PORT[$variant]}" "$variant"
 }
 
 measure() { # variant kind run

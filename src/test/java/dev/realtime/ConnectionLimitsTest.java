@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.realtime.support.Await;
 import dev.realtime.support.Contract;
-import dev.realtime.support.Http;
 import dev.realtime.support.Peer;
 import dev.realtime.support.RawHttp;
 import dev.realtime.support.ServerFrames;

@@ -30,7 +30,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import dev.realtime.config.HistorySettings;
 import dev.realtime.contract.Json;
 import dev.realtime.history.Broker;
-import dev.realtime.history.History;
 import dev.realtime.history.InMemoryHistory;
 import dev.realtime.history.LocalBroker;
 import dev.realtime.history.Position;

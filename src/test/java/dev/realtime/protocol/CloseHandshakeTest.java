@@ -28,7 +28,6 @@ import static dev.realtime.support.ClientFrames.TEXT;
 import static dev.realtime.support.ClientFrames.frame;
 import static dev.realtime.support.ClientFrames.utf8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * RFC 6455 5.5.1 and 7 (closing): the client's close is answered with its own code (an empty

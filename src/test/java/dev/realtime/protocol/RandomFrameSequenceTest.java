@@ -43,7 +43,6 @@ import static dev.realtime.support.ClientFrames.hex;
 import static dev.realtime.support.ClientFrames.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Seeded random mixes of valid and invalid frames (fragmented messages with pings, pongs and
