@@ -165,7 +165,8 @@ class MessageErrorsTest {
 
     /**
      * RFC 6455 5.5.1: no data frame after the close frame. The peer below does not read while 32 MB of
-     * pushes are queued for it (more than loopback socket buffers hold), then either sends a binary frame
+     * pushes are queued for it (128 MiB: more than loopback socket buffers hold, which autotune up to
+     * tcp_rmem's maximum, 32 MiB here, plus the send buffer), then either sends a binary frame
      * (the server closes with 1003) or closes itself (the server answers 1000): what is still queued is
      * dropped, a frame being written is finished, and the server's close frame comes last.
      */
@@ -180,7 +181,7 @@ class MessageErrorsTest {
             String sessionId = Contract.assertServerMessage(ServerFrames.read(in).text()).get("sessionId").asText();
             ConnectedSession session = server.sessions().all().stream()
                     .filter(s -> s.id().equals(sessionId)).findFirst().orElseThrow();
-            TextFrame push = new Outbound.Pushed("broadcast", "jobs", TextNode.valueOf("x".repeat(32 * 1024)), "broadcast", 1, "e1").frame();
+            TextFrame push = new Outbound.Pushed("broadcast", "jobs", TextNode.valueOf("x".repeat(128 * 1024)), "broadcast", 1, "e1").frame();
             for (int i = 0; i < pushes; i++) {
                 assertTrue(session.send(push), "push " + i + " queued");
             }
