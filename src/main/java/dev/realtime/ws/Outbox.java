@@ -1,5 +1,7 @@
 package dev.realtime.ws;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +22,12 @@ import dev.realtime.ws.protocol.Utf8Text;
  * thread per reply, and no writer thread kept per idle session.
  */
 final class Outbox {
+    /**
+     * At most this much (and one message more) leaves the queue at a time: combined writes without letting a
+     * peer that does not read hold much more than its queue's bound.
+     */
+    private static final int BATCH_BYTES = 8 * 1024;
+
     private final BlockingQueue<TextFrame> queue;
     private final WsSession socket;
     private final String name;
@@ -85,12 +93,15 @@ final class Outbox {
         return !closed && queue.offer(message);
     }
 
-    private boolean writeIfOpen(TextFrame message) {
-        if (closed) {
-            return false;
+    /** @return false if nothing was queued */
+    private boolean takeBatch(List<TextFrame> batch) {
+        int bytes = 0;
+        TextFrame message;
+        while (bytes < BATCH_BYTES && (message = queue.poll()) != null) {
+            batch.add(message);
+            bytes += message.length();
         }
-        Utf8Text.send(socket, message);
-        return true;
+        return !batch.isEmpty();
     }
 
     private void writeHere() {
@@ -104,13 +115,17 @@ final class Outbox {
         return started && writing.compareAndSet(false, true);
     }
 
-    /** Writes until the queue is empty; the caller holds {@link #writing}. */
+    /**
+     * Writes until the queue is empty; the caller holds {@link #writing}. What is queued is taken in batches of
+     * up to {@link #BATCH_BYTES}, which the engine writes in as few system calls as it can.
+     */
     private void writeQueued() {
+        List<TextFrame> batch = new ArrayList<>();
         try {
             do {
-                TextFrame message = queue.poll();
-                while (message != null && writeIfOpen(message)) {
-                    message = queue.poll();
+                while (!closed && takeBatch(batch)) {
+                    Utf8Text.send(socket, batch);
+                    batch.clear();
                 }
                 writing.set(false);
                 // A message queued after the last poll, while this thread still held the flag, is written here too.

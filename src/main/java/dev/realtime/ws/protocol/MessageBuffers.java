@@ -42,6 +42,15 @@ final class MessageBuffers {
         return larger;
     }
 
+    /** A pooled array of {@link #smallSize()} bytes, to be given back: where small outgoing frames are combined. */
+    byte[] takeSmall() {
+        return small.take();
+    }
+
+    int smallSize() {
+        return small.size();
+    }
+
     void giveBack(byte[] buffer) {
         small.giveBack(buffer);
         if (large != null) {

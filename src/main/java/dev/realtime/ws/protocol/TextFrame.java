@@ -28,6 +28,11 @@ public final class TextFrame {
         return new Builder(expectedPayload);
     }
 
+    /** Its size on the wire, header included. */
+    public int length() {
+        return length;
+    }
+
     /** The payload, for a session of another engine. */
     byte[] payload() {
         int header = bytes[offset + 1] == 126 ? 4 : bytes[offset + 1] == 127 ? 10 : 2;

@@ -1,6 +1,7 @@
 package dev.realtime.ws.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.helidon.websocket.WsSession;
 
@@ -34,6 +35,15 @@ public final class Utf8Text {
             connection.send(frame);
         } else {
             session.send(new String(frame.payload(), StandardCharsets.UTF_8), true);
+        }
+    }
+
+    /** As {@link #send(WsSession, TextFrame)} for each frame in order, small ones combined into fewer writes. */
+    public static void send(WsSession session, List<TextFrame> frames) {
+        if (session instanceof WebSocketConnection connection) {
+            connection.send(frames);
+        } else {
+            frames.forEach(frame -> send(session, frame));
         }
     }
 }

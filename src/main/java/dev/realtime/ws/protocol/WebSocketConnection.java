@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -192,6 +193,51 @@ final class WebSocketConnection implements ServerConnection, WsSession {
             }
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Whole text messages, in order, small ones combined into one write per pooled array's worth: a writer that
+     * found N messages queued for a peer makes one system call, not N. On the reader thread, while more input is
+     * already waiting, they are held back as by {@link #send(TextFrame)}.
+     */
+    void send(List<TextFrame> frames) {
+        if (frames.size() == 1 || Thread.currentThread() == readerThread) {
+            frames.forEach(this::send);
+            return;
+        }
+        writeLock.lock();
+        byte[] combined = null;
+        try {
+            if (closeSent.get()) {
+                return;
+            }
+            flushHeldBackLocked();
+            int limit = buffers.smallSize();
+            int used = 0;
+            for (TextFrame frame : frames) {
+                if (used > 0 && used + frame.length > limit) {
+                    writeNow(BufferData.create(combined, 0, used));
+                    used = 0;
+                }
+                if (frame.length > limit) {
+                    writeNow(BufferData.create(frame.bytes, frame.offset, frame.length));
+                    continue;
+                }
+                if (combined == null) {
+                    combined = buffers.takeSmall();
+                }
+                System.arraycopy(frame.bytes, frame.offset, combined, used, frame.length);
+                used += frame.length;
+            }
+            if (used > 0) {
+                writeNow(BufferData.create(combined, 0, used));
+            }
+        } finally {
+            writeLock.unlock();
+            if (combined != null) {
+                buffers.giveBack(combined);
+            }
         }
     }
 
