@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * for the duration; deliveries per second are counted at the receivers.
  *
  * java PushLatency.java SEND_URL RECEIVE_URL broadcast|direct RATE SECONDS RECEIVERS [throughput]
+ * With SERVER_PIDS=pid[,pid...] in the environment (Linux), the throughput line also has the CPU time those
+ * processes used during the closed loop (user + system, from /proc), in all and per delivery: when this client
+ * is what limits the throughput, that is the figure that says what the servers cost.
  * Prints one JSON line per phase; with "throughput" only the closed loop runs (RATE is then unused: for
  * servers warmed up beforehand, bench/history/run.sh). Only loopback addresses are meant; every phase is bounded in time.
  */
@@ -58,15 +61,21 @@ public class PushLatency {
         recorder.reset();
         tx.acks.set(0);
         recorder.recording = true;
+        List<Long> servers = serverPids();
+        long cpuBefore = cpuTicks(servers);
         long start = System.nanoTime();
         closedLoop(tx, kind, seconds, recorder, receivers);
         double elapsed = (System.nanoTime() - start) / 1e9;
+        double serverCpu = (cpuTicks(servers) - cpuBefore) / (double) TICKS_PER_SECOND;
         Thread.sleep(1000);
         recorder.recording = false;
+        long delivered = recorder.count.get();
+        String cpu = servers.isEmpty() ? "" : String.format(",\"server_cpu_s\":%.2f,\"server_cpu_us_per_delivery\":%.2f",
+                                                            serverCpu, serverCpu * 1e6 / Math.max(1, delivered));
         System.out.printf("{\"phase\":\"throughput\",\"kind\":\"%s\",\"instances\":\"%s\",\"receivers\":%d,\"deliveries_per_s\":%.1f,"
-                                  + "\"requests_per_s\":%.1f}%n",
-                          kind, sendUrl.equals(receiveUrl) ? "same" : "cross", receivers, recorder.count.get() / elapsed,
-                          tx.acks.get() / elapsed);
+                                  + "\"requests_per_s\":%.1f%s}%n",
+                          kind, sendUrl.equals(receiveUrl) ? "same" : "cross", receivers, delivered / elapsed,
+                          tx.acks.get() / elapsed, cpu);
         for (Client c : rx) {
             c.close();
         }
@@ -112,11 +121,28 @@ public class PushLatency {
         long i = 0;
         while (System.nanoTime() < end) {
             tx.slots.acquire();
-            while ((i - WINDOW) * receivers > recorder.count.get() && System.nanoTime() < end) {
-                Thread.onSpinWait();
-            }
+            recorder.awaitCount((i - WINDOW) * receivers, end);
             tx.send(message(kind, "c" + i++, System.nanoTime(), 1));
         }
+    }
+
+    /** Clock ticks per second of /proc/PID/stat (USER_HZ: 100 on every Linux this runs on). */
+    private static final int TICKS_PER_SECOND = 100;
+
+    private static List<Long> serverPids() {
+        String pids = System.getenv().getOrDefault("SERVER_PIDS", "");
+        return pids.isBlank() ? List.of() : Arrays.stream(pids.split(",")).map(String::trim).map(Long::parseLong).toList();
+    }
+
+    /** utime + stime of all threads of the processes (fields 14 and 15 of /proc/PID/stat, after the command's name). */
+    private static long cpuTicks(List<Long> pids) throws java.io.IOException {
+        long ticks = 0;
+        for (long pid : pids) {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+        return ticks;
     }
 
     private static String message(String kind, String id, long intendedNanos, int measured) {
@@ -148,6 +174,10 @@ public class PushLatency {
             micros = new AtomicLongArray((int) Math.min(capacity, 50_000_000));
         }
 
+        /** The count a waiting sender wants to see, and that sender (woken instead of spinning on this client's cores). */
+        private volatile long wanted = Long.MAX_VALUE;
+        private volatile Thread waiter;
+
         void reset() {
             count.set(0);
         }
@@ -158,7 +188,20 @@ public class PushLatency {
                 if (i < micros.length()) {
                     micros.set(i, (System.nanoTime() - intendedNanos) / 1000);
                 }
+                if (i + 1 >= wanted) {
+                    java.util.concurrent.locks.LockSupport.unpark(waiter);
+                }
             }
+        }
+
+        /** Until {@code target} deliveries were counted, or {@code deadlineNanos}. */
+        void awaitCount(long target, long deadlineNanos) {
+            waiter = Thread.currentThread();
+            wanted = target;
+            while (count.get() < target && System.nanoTime() < deadlineNanos) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            wanted = Long.MAX_VALUE;
         }
 
         String latencyJson(String kind, String instances, int rate, int seconds, int receivers, long expected) {
