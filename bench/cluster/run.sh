@@ -4,7 +4,10 @@
 # Cases, each with a broadcast and a direct message: "single" = one instance, no Redis, sender and
 # receivers on it; "cross" = two instances joined by Redis, the sender on a, the receivers on b.
 # Servers and Redis share core 0 (taskset), the client runs on core 1; each measurement keeps a log of
-# how busy both cores were (cpu-sample.sh). Redis runs in Docker (redis:7).
+# how busy both cores were (cpu-sample.sh) and the CPU time the servers (and Redis) used per delivery in the
+# closed loop (PushLatency's SERVER_PIDS). Redis runs in Docker (redis:7). Before the measured runs of a case,
+# one run of each kind is made and not reported: fresh JVMs load classes, grow their metaspace and make their
+# first collections in the first 20-30 s (section 7.1 of RESULTS.md), which is not the steady state measured.
 # The service's abuse limits are lifted for the load (one user sends thousands of messages a second).
 set -euo pipefail
 
@@ -49,13 +52,19 @@ start() { # port instance-id [redis-url]
 
 measure() { # case send-url receive-url
     [[ " $CASES " == *" $1 "* ]] || return 0
-    for run in $(seq 1 "$RUNS"); do
+    local servers
+    servers="$(IFS=,; echo "${pids[*]}")"
+    if docker inspect bench-redis > /dev/null 2>&1; then
+        servers="$servers,$(docker inspect -f '{{.State.Pid}}' bench-redis)"
+    fi
+    for run in $(seq 0 "$RUNS"); do # run 0 warms the servers up and is not kept
         for kind in broadcast direct; do
             "$HERE/cpu-sample.sh" > "$LOGS/cpu-$1-$kind-$run.log" &
             sampler=$!
-            taskset -c 1 "$JAVA_HOME/bin/java" "$HERE/PushLatency.java" "$2" "$3" "$kind" "$RATE" "$SECONDS_PER_PHASE" "$RECEIVERS" \
-                | sed "s/^{/{\"case\":\"$1\",\"run\":$run,/" >> "$RESULTS/cluster.jsonl"
+            SERVER_PIDS="$servers" taskset -c 1 "$JAVA_HOME/bin/java" "$HERE/PushLatency.java" "$2" "$3" "$kind" "$RATE" "$SECONDS_PER_PHASE" "$RECEIVERS" \
+                | sed "s/^{/{\"case\":\"$1\",\"run\":$run,/" > "$LOGS/run.jsonl"
             kill "$sampler"
+            if (( run > 0 )); then cat "$LOGS/run.jsonl" >> "$RESULTS/cluster.jsonl"; fi
         done
         echo "$1 run $run done"
     done
