@@ -4,7 +4,7 @@ const rows = require("fs").readFileSync(process.argv[2], "utf8").trim().split("\
 const med = (v) => { v = [...v].sort((a, b) => a - b); return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2; };
 const n = (x) => Math.round(x).toLocaleString("en-US");
 const range = (v, f) => `${f(Math.min(...v))}–${f(Math.max(...v))}`;
-const variants = [...new Set(rows.map((r) => r.variant))];
+const variants = ["off", "unbatched", "on"].filter((v) => rows.some((r) => r.variant === v));
 const out = [
   "| message | server | deliveries/s: median (min–max) | ÷ off | server CPU per delivery, µs: median (min–max) | ÷ off | ÷ off, same round: median (min–max) |",
   "|---|---|---:|---:|---:|---:|---:|",
