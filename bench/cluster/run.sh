@@ -74,7 +74,9 @@ start 3201 single
 measure single http://127.0.0.1:3201 http://127.0.0.1:3201
 cleanup; pids=()
 
-docker run -d --name bench-redis --cpuset-cpus "$REDIS_CPUS" -p 127.0.0.1:6390:6379 redis:7 > /dev/null
+# Host networking: with a published port (-p) every byte to and from Redis went through docker-proxy, a userland
+# relay on no particular core whose CPU was not counted; the compose cluster's instances reach Redis directly.
+docker run -d --name bench-redis --cpuset-cpus "$REDIS_CPUS" --network host redis:7 --port 6390 > /dev/null
 start 3201 a redis://127.0.0.1:6390
 start 3202 b redis://127.0.0.1:6390
 measure cross http://127.0.0.1:3201 http://127.0.0.1:3202
