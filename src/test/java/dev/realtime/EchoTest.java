@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,8 +21,10 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
 
+import dev.realtime.support.ClientFrames;
 import dev.realtime.support.Contract;
 import dev.realtime.support.Peer;
+import dev.realtime.support.RawPeer;
 import dev.realtime.support.ServiceUnderTest;
 import dev.realtime.support.TestServer;
 import dev.realtime.support.TestService;
@@ -137,6 +140,26 @@ class EchoTest {
                 assertEquals(i, reply.get("payload").asInt());
             }
             assertEquals(sent, answered);
+        }
+    }
+
+    /**
+     * Replies to messages that arrived together are held back and written together (up to 8 KiB at a time): replies
+     * of up to 4 KiB that add up to more than that must all come back, in order, on a connection that stays open.
+     */
+    @ParameterizedTest(name = "{0} messages of {1} bytes in one write")
+    @CsvSource({"4, 3000", "12, 4000", "40, 700"})
+    void messagesSentInOneWriteAreAllAnsweredInOrderWhateverTheRepliesAddUpTo(int count, int bytes) {
+        byte[][] frames = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            frames[i] = ClientFrames.text(RawPeer.paddedEcho(bytes).replace("\"id\":\"1\"", "\"id\":\"" + (char) ('a' + i % 26) + "\""));
+        }
+        try (RawPeer peer = RawPeer.connect(server)) {
+            peer.send(frames);
+            for (int i = 0; i < count; i++) {
+                assertEquals(String.valueOf((char) ('a' + i % 26)), peer.nextMessage("echo").get("id").asText(), "reply " + i);
+            }
+            peer.send(ClientFrames.text(RawPeer.echo("1", "still open"))).assertEchoOf("still open");
         }
     }
 

@@ -242,10 +242,11 @@ final class WebSocketConnection implements ServerConnection, WsSession {
     }
 
     private void holdBack(TextFrame frame) {
+        if (heldBack != null && heldBackLength + frame.length > heldBack.length) {
+            flushHeldBackLocked(); // which lets the array go
+        }
         if (heldBack == null) {
             heldBack = new byte[HOLD_BACK_MAX * 2];
-        } else if (heldBackLength + frame.length > heldBack.length) {
-            flushHeldBackLocked();
         }
         System.arraycopy(frame.bytes, frame.offset, heldBack, heldBackLength, frame.length);
         heldBackLength += frame.length;
