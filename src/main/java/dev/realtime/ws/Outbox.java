@@ -23,8 +23,9 @@ import dev.realtime.ws.protocol.Utf8Text;
  */
 final class Outbox {
     /**
-     * At most this much (and one message more) leaves the queue at a time: combined writes without letting a
-     * peer that does not read hold much more than its queue's bound.
+     * At most this much (or one larger message) leaves the queue at a time, the size of the engine's array for
+     * combined writes: one write per batch, without letting a peer that does not read hold much more than its
+     * queue's bound.
      */
     private static final int BATCH_BYTES = 8 * 1024;
 
@@ -79,8 +80,9 @@ final class Outbox {
     }
 
     /**
-     * Accepts nothing more and drops what is queued; a frame being written is finished (the engine writes
-     * no data frame after a close frame, whoever sends it). The writer is never interrupted: interrupting
+     * Accepts nothing more and drops what is queued; a batch being written (at most {@link #BATCH_BYTES} or one
+     * message) is finished, unless the close frame went out first (the engine writes no data frame after a close
+     * frame, whoever sends it). The writer is never interrupted: interrupting
      * a virtual thread in a socket write closes the socket, which would cut off a frame (and a close
      * handshake) in progress. A writer stuck on a peer that does not read ends when the connection is cut.
      */
@@ -96,8 +98,13 @@ final class Outbox {
     /** @return false if nothing was queued */
     private boolean takeBatch(List<TextFrame> batch) {
         int bytes = 0;
-        TextFrame message;
-        while (bytes < BATCH_BYTES && (message = queue.poll()) != null) {
+        TextFrame next;
+        // Only the writer takes from the queue, so the message peeked at is the one polled (or the queue was cleared).
+        while ((next = queue.peek()) != null && (batch.isEmpty() || bytes + next.length() <= BATCH_BYTES)) {
+            TextFrame message = queue.poll();
+            if (message == null) {
+                break;
+            }
             batch.add(message);
             bytes += message.length();
         }
