@@ -82,7 +82,7 @@ final class WebSocketConnection implements ServerConnection, WsSession {
      * gets its N answers in one TCP write instead of N.
      */
     private byte[] heldBack;
-    private int heldBackLength;
+    private volatile int heldBackLength;
 
     // The message being received; only the reader thread touches these.
     private int messageOpcode = NO_MESSAGE;
@@ -252,8 +252,16 @@ final class WebSocketConnection implements ServerConnection, WsSession {
         heldBackLength += frame.length;
     }
 
-    /** Writes the frames held back, if any. */
+    /**
+     * Writes the frames held back, if any; called by the reader thread before it waits for input. Without a frame
+     * held back it must not wait for the lock: a writer draining a long backlog to a slow peer takes the lock again
+     * after each batch, and a reader queued behind it would not read the peer's close (or anything) until the whole
+     * backlog was written. Only the reader thread adds to {@link #heldBackLength}, so a 0 seen here is current.
+     */
     private void flushHeldBack() {
+        if (heldBackLength == 0) {
+            return;
+        }
         writeLock.lock();
         try {
             flushHeldBackLocked();
