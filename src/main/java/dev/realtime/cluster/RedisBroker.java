@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,9 +17,11 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,8 +42,9 @@ import dev.realtime.history.Replay;
 /**
  * The broker of a cluster, on Redis Streams, in the manner of Centrifugo's Redis engine: one Lua script
  * takes a stream's next offset, appends the message to the stream ({@code XADD … MAXLEN ~}) and publishes it
- * on the bus with its position, all at once, so every instance (this one included) receives each stream's
- * messages in offset order, and a client recovers on whichever instance it reaches.
+ * on the bus with its position, all at once (for each message of a batch, in order), so every instance (this
+ * one included) receives each stream's messages in offset order, and a client recovers on whichever instance it
+ * reaches.
  * <p>
  * Keys: {@code realtime:stream:<stream>} (the Redis stream; entry id {@code <offset>-0}, fields {@code b}: the
  * message as the bus carries it without its position, {@code t}: when, in epoch milliseconds) expiring
@@ -57,28 +61,54 @@ public final class RedisBroker implements Broker {
     private static final Duration META_TTL = Duration.ofDays(1);
     private static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
     private static final Executor COMPLETIONS = Executors.newVirtualThreadPerTaskExecutor();
-    /** Lua: the stream's epoch; a stream that has none (new, or its meta lost) starts over in epoch {@code new}. */
+    /** At most this many messages, and this many characters of them, in one script call. */
+    private static final int BATCH_MESSAGES = 64;
+    private static final int BATCH_CHARS = 64 * 1024;
+    /**
+     * Lua: the epoch of the stream whose keys are {@code stream} and {@code meta}; a stream that has none (new, or
+     * its meta lost) starts over in epoch {@code new}.
+     */
     private static final String EPOCH_OF = """
-            local function epoch_of(new, meta_ttl)
-              local epoch = redis.call('HGET', KEYS[2], 'epoch')
+            local function epoch_of(stream, meta, new, meta_ttl)
+              local epoch = redis.call('HGET', meta, 'epoch')
               if not epoch then
                 epoch = new
-                redis.call('HSET', KEYS[2], 'epoch', epoch, 'top', 0)
-                redis.call('DEL', KEYS[1])
-                redis.call('EXPIRE', KEYS[2], meta_ttl)
+                redis.call('HSET', meta, 'epoch', epoch, 'top', 0)
+                redis.call('DEL', stream)
+                redis.call('EXPIRE', meta, meta_ttl)
               end
               return epoch
             end
             """;
+    /**
+     * Publishes a batch, in its order: message i has the keys {@code KEYS[2i+1..2i+2]} and the arguments
+     * {@code ARGV[6+3i..8+3i]} (its stream as JSON, its bus body, its time); answers each one's epoch and offset.
+     * Each message is still one bus message of its own, as a batch of one was before batches; a stream's epoch is
+     * read, and its keys' expiry pushed back, once per batch.
+     */
     private static final String PUBLISH = EPOCH_OF + """
-            local epoch = epoch_of(ARGV[4], ARGV[3])
-            local offset = redis.call('HINCRBY', KEYS[2], 'top', 1)
-            redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], offset .. '-0', 'b', ARGV[6], 't', ARGV[7])
-            redis.call('EXPIRE', KEYS[1], ARGV[2])
-            redis.call('EXPIRE', KEYS[2], ARGV[3])
-            redis.call('PUBLISH', ARGV[8], '{"position":{"stream":' .. ARGV[5] .. ',"epoch":"' .. epoch
-              .. '","offset":' .. offset .. '},' .. string.sub(ARGV[6], 2))
-            return {epoch, offset}
+            local epochs, positions = {}, {}
+            for i = 0, #KEYS / 2 - 1 do
+              local stream, meta = KEYS[2 * i + 1], KEYS[2 * i + 2]
+              local name, body, at = ARGV[6 + 3 * i], ARGV[7 + 3 * i], ARGV[8 + 3 * i]
+              local epoch = epochs[meta] or epoch_of(stream, meta, ARGV[4], ARGV[3])
+              epochs[meta] = epoch
+              local offset = redis.call('HINCRBY', meta, 'top', 1)
+              redis.call('XADD', stream, 'MAXLEN', '~', ARGV[1], offset .. '-0', 'b', body, 't', at)
+              redis.call('PUBLISH', ARGV[5], '{"position":{"stream":' .. name .. ',"epoch":"' .. epoch
+                .. '","offset":' .. offset .. '},' .. string.sub(body, 2))
+              positions[#positions + 1] = epoch
+              positions[#positions + 1] = offset
+            end
+            for i = 0, #KEYS / 2 - 1 do
+              local stream, meta = KEYS[2 * i + 1], KEYS[2 * i + 2]
+              if epochs[meta] then
+                redis.call('EXPIRE', stream, ARGV[2])
+                redis.call('EXPIRE', meta, ARGV[3])
+                epochs[meta] = false
+              end
+            end
+            return positions
             """;
     /** Starts the stream over in a new epoch (ARGV[1]). */
     private static final String RESET = """
@@ -89,7 +119,7 @@ public final class RedisBroker implements Broker {
             """;
     /** The epoch, the top offset and the entries from offset ARGV[1] on (none if ARGV[1] is empty). */
     private static final String RANGE = EPOCH_OF + """
-            local epoch = epoch_of(ARGV[2], ARGV[3])
+            local epoch = epoch_of(KEYS[1], KEYS[2], ARGV[2], ARGV[3])
             local top = tonumber(redis.call('HGET', KEYS[2], 'top'))
             local entries = {}
             if ARGV[1] ~= '' and tonumber(ARGV[1]) <= top then
@@ -105,6 +135,10 @@ public final class RedisBroker implements Broker {
     /** Streams that got a message while Redis was unreachable, to start over in a new epoch once it is back. */
     private final Set<String> diverged = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Publication> handler = publication -> { };
+    /** Messages not sent to Redis yet, in the order they were published. */
+    private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
+    /** Whether a batch is out: taken from {@link #queued}, its answer not handled yet. */
+    private final AtomicBoolean sending = new AtomicBoolean();
 
     /** @param backplane whose connection, error policy and bus the broker shares */
     public RedisBroker(RedisBackplane backplane, HistorySettings settings, Clock clock) {
@@ -122,26 +156,131 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * Sends the script without waiting for its answer (the connection thread goes on with its next message); the
-     * answer completes the stage on a virtual thread, never on Lettuce's event loop, which must stay free to read
-     * Redis's answers for callers that hold a stream's lock.
+     * Queues the message and sends it at once unless a batch is out, in which case the answer to that batch sends
+     * it with whatever else queued meanwhile: nothing waits to be batched, and under load Redis and both ends of the
+     * connection pay one script call, one write and one wake-up per batch instead of per message. The caller does
+     * not wait for Redis's round trip; the stage completes on a virtual thread, never on Lettuce's event loop, which
+     * must stay free to read Redis's answers for callers that hold a stream's lock.
      */
     @Override
     public CompletableFuture<Published> publish(String stream, String from, JsonNode payload) {
         Instant at = clock.instant();
         String body = Json.write(ClusterMessage.StreamMessage.of(redis.instanceId(), stream, from, payload, at));
-        if (diverged.contains(stream) && redis.run("restart a stream's epoch", commands -> heal(commands, stream)).isEmpty()) {
-            return CompletableFuture.completedFuture(degraded(stream, from, payload));
+        Pending message = new Pending(stream, from, payload, at, body, new CompletableFuture<>());
+        queued.add(message);
+        sendQueued();
+        return message.published();
+    }
+
+    /** A message not sent to Redis yet. */
+    private record Pending(String stream, String from, JsonNode payload, Instant at, String body,
+                           CompletableFuture<Published> published) {
+    }
+
+    /**
+     * Sends what is queued, in its order, as one script call, unless a batch is out already (one at a time keeps
+     * the order, and is what lets a batch form). Runs on a publisher's thread or on the thread that took the
+     * previous batch's answer, never on the event loop: starting a diverged stream over waits for Redis.
+     */
+    private void sendQueued() {
+        while (!queued.isEmpty() && sending.compareAndSet(false, true)) {
+            List<Pending> batch = shared(takeBatch());
+            if (batch.isEmpty()) {
+                sending.set(false);
+                continue;
+            }
+            CompletableFuture<Optional<List<Object>>> answer;
+            try {
+                answer = redis.runAsync("publish", commands -> script(commands, PUBLISH, keys(batch), arguments(batch)));
+            } catch (RuntimeException e) {
+                answer = CompletableFuture.failedFuture(e);
+            }
+            answer.thenApply(positions -> published(batch, positions)).whenCompleteAsync((published, failure) -> {
+                // The next batch goes before this one's publishers are answered; degraded ones were positioned in order.
+                sending.set(false);
+                sendQueued();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (failure == null) {
+                        batch.get(i).published().complete(published.get(i));
+                    } else {
+                        batch.get(i).published().completeExceptionally(failure);
+                    }
+                }
+            }, COMPLETIONS);
+            return;
         }
-        return redis.runAsync("publish", commands -> script(commands, PUBLISH, keys(stream), String.valueOf(settings.size()),
-                                                            String.valueOf(settings.ttl().toSeconds()), String.valueOf(metaTtl()),
-                                                            newEpoch(), Json.write(stream), body,
-                                                            String.valueOf(at.toEpochMilli()), RedisBus.CHANNEL))
-                .thenApplyAsync(reply -> reply
-                        .map(positioned -> new Published(new Publication(new Position(stream, (String) positioned.get(0),
-                                                                                      (Long) positioned.get(1)), at, from, payload),
-                                                         true, false))
-                        .orElseGet(() -> degraded(stream, from, payload)), COMPLETIONS);
+    }
+
+    /** Up to {@link #BATCH_MESSAGES} messages and {@link #BATCH_CHARS} characters of them (at least one), oldest first. */
+    private List<Pending> takeBatch() {
+        List<Pending> batch = new ArrayList<>();
+        int chars = 0;
+        for (Pending next; batch.size() < BATCH_MESSAGES && (next = queued.peek()) != null
+                && (batch.isEmpty() || chars + next.body().length() <= BATCH_CHARS); chars += next.body().length()) {
+            batch.add(queued.poll());
+        }
+        return batch;
+    }
+
+    /**
+     * The messages that can go to Redis: a stream that diverged starts over in a new epoch first; if that fails,
+     * Redis is down and its message is positioned here (degraded) at once.
+     */
+    private List<Pending> shared(List<Pending> batch) {
+        List<Pending> shared = new ArrayList<>(batch.size());
+        for (Pending message : batch) {
+            if (diverged.contains(message.stream())
+                    && redis.run("restart a stream's epoch", commands -> heal(commands, message.stream())).isEmpty()) {
+                message.published().complete(degraded(message));
+            } else {
+                shared.add(message);
+            }
+        }
+        return shared;
+    }
+
+    /** What the script answered for each message (its epoch and offset), or each one degraded if it failed. */
+    private List<Published> published(List<Pending> batch, Optional<List<Object>> positions) {
+        List<Published> published = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Pending message = batch.get(i);
+            published.add(positions.isEmpty() ? degraded(message)
+                    : new Published(new Publication(new Position(message.stream(), (String) positions.get().get(2 * i),
+                                                                 (Long) positions.get().get(2 * i + 1)),
+                                                    message.at(), message.from(), message.payload()), true, false));
+        }
+        return published;
+    }
+
+    /** Redis cannot be reached: positioned in this instance's own history, for this instance's sessions only. */
+    private Published degraded(Pending message) {
+        return degraded(message.stream(), message.from(), message.payload());
+    }
+
+    private static String[] keys(List<Pending> batch) {
+        String[] keys = new String[2 * batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            String[] own = keys(batch.get(i).stream());
+            keys[2 * i] = own[0];
+            keys[2 * i + 1] = own[1];
+        }
+        return keys;
+    }
+
+    private String[] arguments(List<Pending> batch) {
+        String[] arguments = new String[5 + 3 * batch.size()];
+        arguments[0] = String.valueOf(settings.size());
+        arguments[1] = String.valueOf(settings.ttl().toSeconds());
+        arguments[2] = String.valueOf(metaTtl());
+        arguments[3] = newEpoch();
+        arguments[4] = RedisBus.CHANNEL;
+        for (int i = 0; i < batch.size(); i++) {
+            Pending message = batch.get(i);
+            arguments[5 + 3 * i] = Json.write(message.stream());
+            arguments[6 + 3 * i] = message.body();
+            arguments[7 + 3 * i] = String.valueOf(message.at().toEpochMilli());
+        }
+        return arguments;
     }
 
     /** Redis cannot be reached: positioned in this instance's own history, for this instance's sessions only. */

@@ -3,6 +3,7 @@ package dev.realtime.image;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -100,6 +101,51 @@ class ImageClusterIT {
             alice.send("{\"type\":\"direct\",\"id\":\"d1\",\"to\":\"bob\",\"payload\":{\"n\":1}}");
             assertEquals("alice", bob.next("direct").get("from").asText());
             assertEquals(1, alice.next("ack").get("delivered").asInt());
+        }
+    }
+
+    @Test
+    void messagesSentTogetherToTwoStreamsAreAllAcknowledgedAndReachBInOrderWithConsecutiveOffsetsAndInTheSharedHistory() {
+        int each = 80; // 160 messages in one go: within the session's burst, and many queue while one batch is out
+        String bobToken = Peer.token(a, "bob");
+        try (WsClient alice = connect(a, "alice", "a"); WsClient bob = connect(b, "bob", "b")) {
+            for (int i = 0; i < each; i++) {
+                alice.send("{\"type\":\"broadcast\",\"id\":\"b" + i + "\",\"payload\":" + i + "}");
+                alice.send("{\"type\":\"direct\",\"id\":\"d" + i + "\",\"to\":\"bob\",\"payload\":" + i + "}");
+            }
+            Map<String, List<JsonNode>> atBob = new HashMap<>();
+            for (int i = 0; i < 2 * each; i++) {
+                JsonNode message = bob.next();
+                atBob.computeIfAbsent(message.get("type").asText(), type -> new ArrayList<>()).add(message);
+            }
+            for (String type : List.of("broadcast", "direct")) {
+                List<JsonNode> got = atBob.getOrDefault(type, List.of());
+                assertEquals(each, got.size(), type + "s at bob: " + atBob.keySet());
+                for (int i = 0; i < each; i++) {
+                    assertEquals(i, got.get(i).get("payload").asInt(), type + " " + i + " in the order sent");
+                    assertEquals(got.getFirst().get("offset").asLong() + i, got.get(i).get("offset").asLong(),
+                                 type + " " + i + ": one offset after the other");
+                    assertEquals(got.getFirst().get("epoch").asText(), got.get(i).get("epoch").asText(), type + " " + i);
+                }
+            }
+            int acks = 0;
+            for (int i = 0; i < 3 * each; i++) { // alice's own copy of each broadcast, and an ack for every message
+                JsonNode message = alice.next();
+                if (message.get("type").asText().equals("ack")) {
+                    acks++;
+                    assertTrue(message.get("delivered").asInt() >= 1, message.toString());
+                    assertTrue(message.path("degraded").isMissingNode(), message.toString());
+                }
+            }
+            assertEquals(2 * each, acks);
+
+            JsonNode first = atBob.get("broadcast").getFirst();
+            JsonNode firstDirect = atBob.get("direct").getFirst();
+            try (WsClient resumed = WsClient.connect(a.ws(resume(bobToken, since(first), since(firstDirect))))) {
+                JsonNode welcome = resumed.next("welcome");
+                assertTrue(welcome.at("/recovery/recovered").asBoolean(), "welcome " + welcome);
+                assertEquals(2 * (each - 1), welcome.at("/recovery/replayed").asInt(), "all of them kept in Redis: " + welcome);
+            }
         }
     }
 
