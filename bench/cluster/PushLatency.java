@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * java PushLatency.java SEND_URL RECEIVE_URL broadcast|direct RATE SECONDS RECEIVERS [throughput]
  * With SERVER_PIDS=pid[,pid...] in the environment (Linux), the throughput line also has the CPU time those
- * processes used during the closed loop (user + system, from /proc), in all and per delivery: when this client
- * is what limits the throughput, that is the figure that says what the servers cost.
+ * processes used during the closed loop (user + system, from /proc), in all and per delivery, and each one's per
+ * request (in SERVER_PIDS's order): when this client is what limits the throughput, that is the figure that says
+ * what the servers cost, and where.
  * Prints one JSON line per phase; with "throughput" only the closed loop runs (RATE is then unused: for
  * servers warmed up beforehand, bench/history/run.sh). Only loopback addresses are meant; every phase is bounded in time.
  */
@@ -62,20 +63,30 @@ public class PushLatency {
         tx.acks.set(0);
         recorder.recording = true;
         List<Long> servers = serverPids();
-        long cpuBefore = cpuTicks(servers);
+        long[] cpuBefore = cpuTicks(servers);
         long start = System.nanoTime();
         closedLoop(tx, kind, seconds, recorder, receivers);
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double serverCpu = (cpuTicks(servers) - cpuBefore) / (double) TICKS_PER_SECOND;
+        long[] cpuAfter = cpuTicks(servers);
         Thread.sleep(1000);
         recorder.recording = false;
         long delivered = recorder.count.get();
-        String cpu = servers.isEmpty() ? "" : String.format(",\"server_cpu_s\":%.2f,\"server_cpu_us_per_delivery\":%.2f",
-                                                            serverCpu, serverCpu * 1e6 / Math.max(1, delivered));
+        long requests = tx.acks.get();
+        double serverCpu = 0;
+        List<String> perRequest = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            double cpuSeconds = (cpuAfter[i] - cpuBefore[i]) / (double) TICKS_PER_SECOND;
+            serverCpu += cpuSeconds;
+            perRequest.add(String.format("%.1f", cpuSeconds * 1e6 / Math.max(1, requests)));
+        }
+        String cpu = servers.isEmpty() ? "" : String.format(",\"server_cpu_s\":%.2f,\"server_cpu_us_per_delivery\":%.2f,"
+                                                                    + "\"cpu_us_per_request_by_pid\":[%s]",
+                                                            serverCpu, serverCpu * 1e6 / Math.max(1, delivered),
+                                                            String.join(",", perRequest));
         System.out.printf("{\"phase\":\"throughput\",\"kind\":\"%s\",\"instances\":\"%s\",\"receivers\":%d,\"deliveries_per_s\":%.1f,"
                                   + "\"requests_per_s\":%.1f%s}%n",
                           kind, sendUrl.equals(receiveUrl) ? "same" : "cross", receivers, delivered / elapsed,
-                          tx.acks.get() / elapsed, cpu);
+                          requests / elapsed, cpu);
         for (Client c : rx) {
             c.close();
         }
@@ -134,13 +145,13 @@ public class PushLatency {
         return pids.isBlank() ? List.of() : Arrays.stream(pids.split(",")).map(String::trim).map(Long::parseLong).toList();
     }
 
-    /** utime + stime of all threads of the processes (fields 14 and 15 of /proc/PID/stat, after the command's name). */
-    private static long cpuTicks(List<Long> pids) throws java.io.IOException {
-        long ticks = 0;
-        for (long pid : pids) {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+    /** utime + stime of all threads of each process (fields 14 and 15 of /proc/PID/stat, after the command's name). */
+    private static long[] cpuTicks(List<Long> pids) throws java.io.IOException {
+        long[] ticks = new long[pids.size()];
+        for (int i = 0; i < pids.size(); i++) {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pids.get(i) + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            ticks[i] = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         }
         return ticks;
     }

@@ -9,6 +9,8 @@
 # one run of each kind is made and not reported: fresh JVMs load classes, grow their metaspace and make their
 # first collections in the first 20-30 s (section 7.1 of RESULTS.md), which is not the steady state measured.
 # The service's abuse limits are lifted for the load (one user sends thousands of messages a second).
+# Case "before": the cross case again, same run, with the service as it was at BENCH_BEFORE_COMMIT (default
+# 8d962b8, before cluster publishing in batches), built from `git archive` into bench/logs/cluster/before-src.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,7 +20,8 @@ RUNS="${BENCH_RUNS:-3}"
 RATE="${BENCH_RATE:-1000}"
 SECONDS_PER_PHASE="${BENCH_SECONDS:-10}"
 RECEIVERS="${BENCH_RECEIVERS:-16}"
-CASES="${BENCH_CASES:-single cross}" # either or both
+CASES="${BENCH_CASES:-single cross before}" # any of them
+BEFORE_COMMIT="${BENCH_BEFORE_COMMIT:-8d962b8}"
 REDIS_CPUS="${BENCH_REDIS_CPUS:-0}"  # e.g. 1: Redis beside the client instead of beside the servers
 RESULTS="$ROOT/bench/results"
 LOGS="$ROOT/bench/logs/cluster"
@@ -27,6 +30,11 @@ mkdir -p "$RESULTS" "$LOGS"
 
 (cd "$ROOT" && ./mvnw -q -B -DskipTests package)
 JAR="$ROOT/target/realtime-service.jar"
+if [[ " $CASES " == *" before "* ]]; then
+    rm -rf "$LOGS/before-src" && mkdir -p "$LOGS/before-src"
+    git -C "$ROOT" archive "$BEFORE_COMMIT" | tar -x -C "$LOGS/before-src"
+    (cd "$LOGS/before-src" && ./mvnw -q -B -DskipTests package)
+fi
 
 common=(JWT_SECRET=bench-only-secret-0123456789abcdef-not-for-production
         CONFIG_FILE="$HERE/cluster-users.yaml" CORS_ORIGIN=http://localhost
@@ -38,9 +46,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start() { # port instance-id [redis-url]
+start() { # port instance-id [redis-url [jar]]
     env "${common[@]}" PORT="$1" INSTANCE_ID="$2" ${3:+REDIS_URL=$3} \
-        taskset -c 0 "$JAVA_HOME/bin/java" "@$ROOT/bench/config/ours.jvm" -jar "$JAR" > "$LOGS/server-$2.log" 2>&1 &
+        taskset -c 0 "$JAVA_HOME/bin/java" "@$ROOT/bench/config/ours.jvm" -jar "${4:-$JAR}" > "$LOGS/server-$2.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 1 100); do
         curl -s -o /dev/null "http://127.0.0.1:$1/observe/health/ready" && return 0
@@ -77,9 +85,19 @@ cleanup; pids=()
 # Host networking: with a published port (-p) every byte to and from Redis went through docker-proxy, a userland
 # relay on no particular core whose CPU was not counted; the compose cluster's instances reach Redis directly.
 docker run -d --name bench-redis --cpuset-cpus "$REDIS_CPUS" --network host redis:7 --port 6390 > /dev/null
-start 3201 a redis://127.0.0.1:6390
-start 3202 b redis://127.0.0.1:6390
-measure cross http://127.0.0.1:3201 http://127.0.0.1:3202
+if [[ " $CASES " == *" cross "* ]]; then
+    start 3201 a redis://127.0.0.1:6390
+    start 3202 b redis://127.0.0.1:6390
+    measure cross http://127.0.0.1:3201 http://127.0.0.1:3202
+fi
+if [[ " $CASES " == *" before "* ]]; then
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    pids=()
+    docker exec bench-redis redis-cli -p 6390 FLUSHALL > /dev/null
+    start 3201 a-before redis://127.0.0.1:6390 "$LOGS/before-src/target/realtime-service.jar"
+    start 3202 b-before redis://127.0.0.1:6390 "$LOGS/before-src/target/realtime-service.jar"
+    measure before http://127.0.0.1:3201 http://127.0.0.1:3202
+fi
 
-node "$HERE/report.js" "$RESULTS/cluster.jsonl" > "$RESULTS/cluster.md"
+node "$HERE/report.js" "$RESULTS/cluster.jsonl" "$BEFORE_COMMIT" > "$RESULTS/cluster.md"
 cat "$RESULTS/cluster.md"
