@@ -179,35 +179,64 @@ public final class RedisBroker implements Broker {
 
     /**
      * Sends what is queued, in its order, as one script call, unless a batch is out already (one at a time keeps
-     * the order, and is what lets a batch form). Runs on a publisher's thread or on the thread that took the
-     * previous batch's answer, never on the event loop: starting a diverged stream over waits for Redis.
+     * the order, and is what lets a batch form). Runs on a publisher's thread, which holds its stream's lock, or on
+     * the thread that handled the previous batch's answer; never on the event loop.
      */
     private void sendQueued() {
         while (!queued.isEmpty() && sending.compareAndSet(false, true)) {
-            List<Pending> batch = shared(takeBatch());
+            List<Pending> batch = takeBatch();
             if (batch.isEmpty()) {
                 sending.set(false);
                 continue;
             }
-            CompletableFuture<Optional<List<Object>>> answer;
-            try {
-                answer = redis.runAsync("publish", commands -> script(commands, PUBLISH, keys(batch), arguments(batch)));
-            } catch (RuntimeException e) {
-                answer = CompletableFuture.failedFuture(e);
-            }
-            answer.thenApply(positions -> published(batch, positions)).whenCompleteAsync((published, failure) -> {
-                // The next batch goes before this one's publishers are answered; degraded ones were positioned in order.
-                sending.set(false);
-                sendQueued();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (failure == null) {
-                        batch.get(i).published().complete(published.get(i));
-                    } else {
-                        batch.get(i).published().completeExceptionally(failure);
-                    }
-                }
-            }, COMPLETIONS);
+            // Starting a diverged stream over waits for Redis, and a message that cannot go is delivered here at once,
+            // taking its stream's lock: both on a thread that holds no lock, not on the publisher's.
+            CompletableFuture<List<Pending>> ready = batch.stream().noneMatch(message -> diverged.contains(message.stream()))
+                    ? CompletableFuture.completedFuture(batch)
+                    : CompletableFuture.supplyAsync(() -> shared(batch), COMPLETIONS);
+            ready.thenCompose(this::send).whenCompleteAsync((sent, failure) -> answered(batch, sent, failure), COMPLETIONS);
             return;
+        }
+    }
+
+    /** A batch's messages that went to Redis, and what the script answered (empty if it failed). */
+    private record Sent(List<Pending> messages, Optional<List<Object>> positions) {
+    }
+
+    private CompletableFuture<Sent> send(List<Pending> shared) {
+        if (shared.isEmpty()) {
+            return CompletableFuture.completedFuture(new Sent(shared, Optional.of(List.of())));
+        }
+        try {
+            return redis.runAsync("publish", commands -> script(commands, PUBLISH, keys(shared), arguments(shared)))
+                    .thenApply(positions -> new Sent(shared, positions));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * On a virtual thread: positions the messages that could not go here (in order, before the next batch goes),
+     * sends the next batch, then answers this one's publishers.
+     */
+    private void answered(List<Pending> batch, Sent sent, Throwable failure) {
+        List<Published> published = List.of();
+        try {
+            if (failure == null) {
+                published = published(sent.messages(), sent.positions());
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        sending.set(false);
+        sendQueued();
+        for (int i = 0; i < published.size(); i++) {
+            sent.messages().get(i).published().complete(published.get(i));
+        }
+        if (failure != null) {
+            for (Pending message : batch) {
+                message.published().completeExceptionally(failure); // a no-op for those already answered
+            }
         }
     }
 
