@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -139,6 +140,8 @@ public final class RedisBroker implements Broker {
     private final Queue<Pending> queued = new ConcurrentLinkedQueue<>();
     /** Whether a batch is out: taken from {@link #queued}, its answer not handled yet. */
     private final AtomicBoolean sending = new AtomicBoolean();
+    /** Held while a diverged stream is started over; never while taking a stream's lock. */
+    private final ReentrantLock healing = new ReentrantLock();
 
     /** @param backplane whose connection, error policy and bus the broker shares */
     public RedisBroker(RedisBackplane backplane, HistorySettings settings, Clock clock) {
@@ -252,20 +255,19 @@ public final class RedisBroker implements Broker {
     }
 
     /**
-     * The messages that can go to Redis: a stream that diverged starts over in a new epoch first; if that fails,
-     * Redis is down and its message is positioned here (degraded) at once.
+     * The messages that can go to Redis: each stream that diverged starts over in a new epoch first. If that fails,
+     * Redis is unreachable and the whole batch is positioned here (degraded) at once, in order, rather than each
+     * message waiting out Redis's timeout in turn.
      */
     private List<Pending> shared(List<Pending> batch) {
-        List<Pending> shared = new ArrayList<>(batch.size());
         for (Pending message : batch) {
             if (diverged.contains(message.stream())
                     && redis.run("restart a stream's epoch", commands -> heal(commands, message.stream())).isEmpty()) {
-                message.published().complete(degraded(message));
-            } else {
-                shared.add(message);
+                batch.forEach(each -> each.published().complete(degraded(each)));
+                return List.of();
             }
         }
-        return shared;
+        return batch;
     }
 
     /** What the script answered for each message (its epoch and offset), or each one degraded if it failed. */
@@ -375,11 +377,20 @@ public final class RedisBroker implements Broker {
                                message.from(), message.payload());
     }
 
-    /** Starts a stream that diverged over in a new epoch (throws, like any command, if Redis fails). */
+    /**
+     * Starts a stream that diverged over in a new epoch (throws, like any command, if Redis fails). One at a time: a
+     * resume (under the stream's lock) and the publisher (under none) may both find it diverged, and a second reset
+     * would drop what was published in between.
+     */
     private Boolean heal(RedisCommands<String, String> commands, String stream) {
-        if (diverged.contains(stream)) {
-            script(commands, RESET, keys(stream), newEpoch(), String.valueOf(metaTtl()));
-            diverged.remove(stream);
+        healing.lock();
+        try {
+            if (diverged.contains(stream)) {
+                script(commands, RESET, keys(stream), newEpoch(), String.valueOf(metaTtl()));
+                diverged.remove(stream);
+            }
+        } finally {
+            healing.unlock();
         }
         return Boolean.TRUE;
     }

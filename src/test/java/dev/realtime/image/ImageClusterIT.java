@@ -150,6 +150,34 @@ class ImageClusterIT {
     }
 
     @Test
+    void whileRedisHangsMessagesSentTogetherAreAnsweredDegradedAndEachBatchWaitsOutOneTimeoutNotOnePerMessage() {
+        int messages = 30;
+        try (WsClient alice = connect(a, "alice", "a")) {
+            redis.getDockerClient().pauseContainerCmd(redis.getContainerId()).exec(); // connections open, no answers
+            try {
+                long failedBefore = backplaneFailures(a);
+                for (int i = 0; i < messages; i++) {
+                    alice.send("{\"type\":\"broadcast\",\"id\":\"h" + i + "\",\"payload\":" + i + "}");
+                }
+                int acks = 0;
+                for (int i = 0; i < 2 * messages; i++) { // alice's own copy of each, delivered here, and its ack
+                    JsonNode message = alice.next();
+                    if (message.get("type").asText().equals("ack")) {
+                        acks++;
+                        assertTrue(message.get("degraded").asBoolean(), "the ack says b was not reached: " + message);
+                    }
+                }
+                assertEquals(messages, acks);
+                long failed = backplaneFailures(a) - failedBefore;
+                // Each Redis call that waits out the command timeout counts once: a batch, not every message in it.
+                assertTrue(failed >= 1 && failed < messages / 2, failed + " failed Redis calls for " + messages + " messages");
+            } finally {
+                redis.getDockerClient().unpauseContainerCmd(redis.getContainerId()).exec();
+            }
+        }
+    }
+
+    @Test
     void aPublishToAReachesSessionsOnB() throws InterruptedException {
         try (WsClient bob = connect(b, "bob", "b")) {
             // delivered counts from a's view of b's presence, which may count a join twice for up to one heartbeat
@@ -365,6 +393,12 @@ class ImageClusterIT {
                                          .header("Authorization", "Bearer " + Peer.token(instance, "bob"))
                                          .GET().build());
         return Contract.assertHttp("GET", "/sessions", response.statusCode(), response.headers(), response.body());
+    }
+
+    private static long backplaneFailures(ServiceUnderTest instance) {
+        var response = Http.send(HttpRequest.newBuilder(instance.http("/observe/metrics")).header("Accept", "application/json").GET().build());
+        JsonNode metrics = Contract.assertHttp("GET", "/observe/metrics", response.statusCode(), response.headers(), response.body());
+        return metrics.path("application").path("realtime.backplane.failures").asLong();
     }
 
     private static int status(ServiceUnderTest instance, String path) {
