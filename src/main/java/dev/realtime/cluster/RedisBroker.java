@@ -283,11 +283,6 @@ public final class RedisBroker implements Broker {
         return published;
     }
 
-    /** Redis cannot be reached: positioned in this instance's own history, for this instance's sessions only. */
-    private Published degraded(Pending message) {
-        return degraded(message.stream(), message.from(), message.payload());
-    }
-
     private static String[] keys(List<Pending> batch) {
         String[] keys = new String[2 * batch.size()];
         for (int i = 0; i < batch.size(); i++) {
@@ -315,9 +310,10 @@ public final class RedisBroker implements Broker {
     }
 
     /** Redis cannot be reached: positioned in this instance's own history, for this instance's sessions only. */
-    private Published degraded(String stream, String from, JsonNode payload) {
-        diverged.add(stream);
-        return new Published(fallback.publish(stream, from, payload).join().publication(), false, true);
+    private Published degraded(Pending message) {
+        diverged.add(message.stream());
+        return new Published(fallback.publish(message.stream(), message.from(), message.payload()).join().publication(),
+                             false, true);
     }
 
     @Override
