@@ -232,7 +232,10 @@ class ImageClusterIT {
             assertEquals("b-alone", bob.next("echo").get("id").asText(), "b serves its own sessions");
 
             redis.getDockerClient().startContainerCmd(redis.getContainerId()).exec();
-            Await.until(RECOVERY, () -> status(a, "/observe/health/ready") == 204, () -> "a is ready again");
+            // Both: b's readiness includes its subscription to the bus, which Lettuce renews on its own back-off, maybe
+            // seconds after a's; a message published before it is back does not reach b's sessions live.
+            Await.until(RECOVERY, () -> status(a, "/observe/health/ready") == 204 && status(b, "/observe/health/ready") == 204,
+                        () -> "a and b are ready again");
             Await.until(RECOVERY, () -> sessions(a).get("total").asInt() == 3, () -> "b's presence is back: " + sessions(a));
             alice.send("{\"type\":\"direct\",\"id\":\"again\",\"to\":\"bob\",\"payload\":4}");
             assertEquals(4, bob.next("direct").get("payload").asInt(), "cross-instance delivery resumed");
